@@ -1,0 +1,47 @@
+// `npm run bench [-- --out FILE] [-- --only PREFIX]`: runs every figure group and writes one JSON report.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { samplerFigures } from './figures/sampler';
+import type { BenchContext, Figures } from './report';
+
+const GROUPS: Record<string, (ctx: BenchContext) => Promise<Figures>> = {
+  sampler: samplerFigures,
+};
+
+const { values } = parseArgs({ options: { out: { type: 'string', default: 'bench-report.json' }, only: { type: 'string' } } });
+const dirs: string[] = [];
+const ctx: BenchContext = {
+  quick: process.env.MLENV_BENCH_QUICK === '1',
+  tmpDir: () => {
+    const d = mkdtempSync(path.join(os.tmpdir(), 'mlenv-bench-'));
+    dirs.push(d);
+    return d;
+  },
+};
+
+const figures: Figures = {};
+try {
+  for (const [name, group] of Object.entries(GROUPS)) {
+    if (values.only && !name.startsWith(values.only)) continue;
+    process.stderr.write(`bench: ${name}…\n`);
+    Object.assign(figures, await group(ctx));
+  }
+} finally {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+}
+
+const report = {
+  createdAt: new Date().toISOString(),
+  machine: { cpus: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: process.platform },
+  figures,
+};
+writeFileSync(values.out!, JSON.stringify(report, null, 2) + '\n');
+for (const [name, f] of Object.entries(figures)) {
+  const base = f.baseline !== undefined ? `  (baseline ${f.baseline}, ratio ${f.ratio})` : '';
+  const goal = f.goal ? `  goal ${f.goal}: ${f.met ? 'met' : 'MISSED'}` : '';
+  process.stdout.write(`${name.padEnd(44)} ${String(f.value).padStart(10)} ${f.unit}${base}${goal}\n`);
+}
+process.stdout.write(`report written to ${values.out}\n`);
+process.exit(0);

@@ -1,0 +1,46 @@
+import { execFileSync } from 'node:child_process';
+import { expect, test } from '@playwright/test';
+import { startServe, type Served } from './serve';
+
+let served: Served;
+test.beforeAll(async () => {
+  served = await startServe();
+});
+test.afterAll(async () => served?.stop());
+
+test('the dashboard shows live host figures and the real Docker engine', async ({ page }) => {
+  const problems: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+  page.on('pageerror', (e) => problems.push(e.message));
+
+  await page.goto(served.url);
+  // The token leaves the address bar once the app has it.
+  await expect(page).not.toHaveURL(/token=/);
+
+  const cpu = page.getByTestId('cpu-percent');
+  const memory = page.getByTestId('memory-percent');
+  await expect(cpu).toHaveText(/^\d+(\.\d)? %$/);
+  await expect(memory).toHaveText(/^\d+(\.\d)? %$/);
+  await expect(page.getByText(/ of \d+(\.\d)? GiB/)).toBeVisible();
+
+  // The figures are live: a new sample arrives and is drawn.
+  const dashboard = page.getByTestId('dashboard');
+  const first = Number(await dashboard.getAttribute('data-sample-ts'));
+  await expect.poll(async () => Number(await dashboard.getAttribute('data-sample-ts')), { timeout: 5000 }).toBeGreaterThan(first);
+  await expect(page.locator('.sparkline svg path').first()).toBeVisible();
+
+  // The engine badge shows the dockerd that really runs here, with its version.
+  const version = execFileSync('docker', ['version', '--format', '{{.Server.Version}}']).toString().trim();
+  const badge = page.getByTestId('engine-badge');
+  await expect(badge).toHaveAttribute('data-state', 'connected');
+  await expect(badge).toHaveText(`Docker ${version} connected`);
+
+  expect(problems, 'no console errors (CSP violations included)').toEqual([]);
+});
+
+test('without the token the page says what to do and the API refuses', async ({ page, request }) => {
+  await page.goto(served.base + '/');
+  await expect(page.getByRole('alert')).toContainText('needs the token');
+  expect((await request.post(`${served.base}/api/call/app.info`, { data: {} })).status()).toBe(401);
+  expect((await request.get(`${served.base}/healthz`)).status()).toBe(200);
+});

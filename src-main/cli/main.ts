@@ -1,0 +1,27 @@
+// `mlenv`: the command-line entry. Each command is a module of its own.
+import { VERSION } from '../version';
+import { UsageError } from './args';
+import { serve, SERVE_USAGE } from './serve';
+
+const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => Promise<void> }> = {
+  serve: { usage: SERVE_USAGE, run: serve },
+};
+
+const help = () =>
+  `MLEnv Desktop ${VERSION}: GPU containers on your own machine.\n\nUsage:\n${Object.values(COMMANDS)
+    .map((c) => `  ${c.usage}`)
+    .join('\n')}\n  mlenv --version\n`;
+
+async function main(argv: string[]) {
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') return void process.stdout.write(help());
+  if (name === '--version' || name === 'version') return void process.stdout.write(`${VERSION}\n`);
+  const command = COMMANDS[name];
+  if (!command) throw new UsageError(`unknown command "${name}"; run mlenv --help`);
+  await command.run(rest);
+}
+
+main(process.argv.slice(2)).catch((e: unknown) => {
+  process.stderr.write(`mlenv: ${(e as Error).message}\n`);
+  process.exit(e instanceof UsageError ? 2 : 1);
+});

@@ -1,0 +1,51 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createApp } from '../core/app';
+import { log } from '../core/log';
+import { defaultDataDir } from '../core/paths';
+import { isLoopback, newToken } from '../serve/auth';
+import { startServer } from '../serve/server';
+import { VERSION } from '../version';
+import { parse, parsePort, UsageError } from './args';
+
+export const SERVE_USAGE = 'mlenv serve [--host 127.0.0.1] [--port 8765] [--data-dir DIR] [--token TOKEN]';
+
+export async function serve(argv: string[]): Promise<void> {
+  const { values } = parse(argv, {
+    host: { type: 'string', default: '127.0.0.1' },
+    port: { type: 'string' },
+    'data-dir': { type: 'string' },
+    token: { type: 'string' },
+  });
+  const host = values.host!;
+  if (!isLoopback(host) && !values.token) {
+    throw new UsageError(`--host ${host} exposes the dashboard beyond this machine: give an explicit --token too`);
+  }
+  if (values.token !== undefined && values.token.length < 16) throw new UsageError('--token must be at least 16 characters');
+  const token = values.token ?? newToken();
+  const dataDir = values['data-dir'] ? path.resolve(values['data-dir']) : defaultDataDir();
+
+  const app = createApp({ dataDir, version: VERSION });
+  await app.start();
+  const staticDir = fileURLToPath(new URL('../renderer/', import.meta.url));
+  let server;
+  try {
+    server = await startServer({ app, host, port: parsePort(values.port, 8765), token, staticDir });
+  } catch (e) {
+    await app.dispose();
+    throw e;
+  }
+  process.stdout.write(`MLEnv serving at ${server.url}\n`);
+  log.info('serve mode started', { dataDir, host, port: server.port });
+
+  let closing = false;
+  const shutdown = async () => {
+    if (closing) return;
+    closing = true;
+    await server.close();
+    await app.dispose();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown());
+  process.on('SIGTERM', () => void shutdown());
+}

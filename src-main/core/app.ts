@@ -1,0 +1,106 @@
+// Composition root: builds every service from config, wires them to the bus and the router,
+// starts and disposes them. Plain Node: never imports 'electron'.
+import path from 'node:path';
+import type Docker from 'dockerode';
+import type { OverallStatus } from '@shared/contract';
+import { createRouter, type Handlers } from '../router';
+import { createBus } from './bus';
+import { createEngineMonitor } from './docker/engine';
+import { log } from './log';
+import { createSampler } from './sampler';
+import { overallStatus } from './status';
+import { DB_FILE, openDatabase } from './store/db';
+import { createEventLog } from './store/events';
+import { createSettingsStore } from './store/settings';
+
+export interface AppConfig {
+  dataDir: string;
+  version: string;
+  /** Overrides the stored setting, e.g. for tests and benchmarks. */
+  sampleIntervalMs?: number;
+  docker?: Docker;
+  /** Path to a better_sqlite3.node built for the running runtime (Electron). */
+  sqliteBinding?: string;
+}
+
+export function createApp(config: AppConfig) {
+  const startedAt = Date.now();
+  const db = openDatabase(config.dataDir, config.sqliteBinding);
+  const events = createEventLog(db);
+  const settings = createSettingsStore(db, events);
+  const bus = createBus();
+  const engine = createEngineMonitor({ bus, docker: config.docker });
+  const sampler = createSampler({
+    bus,
+    intervalMs: config.sampleIntervalMs ?? settings.get().sampleIntervalMs,
+    liveWindowSeconds: settings.get().liveWindowSeconds,
+  });
+
+  let status: OverallStatus = overallStatus(undefined, engine.get(), settings.get().thresholds);
+  const refreshStatus = () => {
+    const next = overallStatus(sampler.latest(), engine.get(), settings.get().thresholds);
+    if (next.level !== status.level || next.reasons.join() !== status.reasons.join()) {
+      status = next;
+      bus.emit('status.changed', status);
+    } else status = next;
+  };
+  bus.on('metrics.snapshot', refreshStatus);
+  bus.on('engine.status', (s) => {
+    refreshStatus();
+    events.record({ type: `engine.${s.state}`, engine: s.host, outcome: s.state === 'unreachable' ? 'error' : 'ok', error: s.error });
+  });
+
+  const handlers: Handlers = {
+    'app.info': () => ({
+      name: 'MLEnv Desktop',
+      version: config.version,
+      dataDir: config.dataDir,
+      dbPath: path.join(config.dataDir, DB_FILE),
+      platform: process.platform,
+      arch: process.arch,
+      nodeVersion: process.versions.node,
+      pid: process.pid,
+      startedAt,
+    }),
+    'settings.get': () => settings.get(),
+    'settings.update': ({ patch }) => {
+      const next = settings.update(patch);
+      sampler.configure({ intervalMs: config.sampleIntervalMs ?? next.sampleIntervalMs, liveWindowSeconds: next.liveWindowSeconds });
+      bus.emit('settings.changed', next);
+      refreshStatus();
+      return next;
+    },
+    'engine.get': () => engine.get(),
+    'metrics.recent': ({ seconds }) => sampler.recent(seconds),
+    'status.get': () => status,
+  };
+
+  const router = createRouter(handlers, {
+    onFailure(name, error, cause) {
+      if (error.code === 'INTERNAL') log.error(`request ${name} failed`, { message: error.message, stack: (cause as Error)?.stack });
+      events.record({ type: 'request.failed', outcome: 'error', error: `${error.code}: ${error.message}`, details: { request: name } });
+    },
+  });
+
+  return {
+    config,
+    db,
+    bus,
+    router,
+    events,
+    settings,
+    engine,
+    sampler,
+    getStatus: () => status,
+    async start() {
+      engine.start();
+      await sampler.start();
+    },
+    async dispose() {
+      sampler.stop();
+      engine.stop();
+      db.close();
+    },
+  };
+}
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,92 @@
+import Docker from 'dockerode';
+import type { EngineStatus } from '@shared/contract';
+import type { Bus } from '../bus';
+
+/** Where dockerode will connect, for people: DOCKER_HOST or the default socket. */
+export function describeDockerHost(env = process.env): string {
+  if (env.DOCKER_HOST) return env.DOCKER_HOST;
+  return process.platform === 'win32' ? 'npipe:////./pipe/docker_engine' : 'unix:///var/run/docker.sock';
+}
+
+export interface EngineMonitorOptions {
+  bus: Bus;
+  docker?: Docker;
+  /** Re-check of a connected engine. */
+  healthyIntervalMs?: number;
+  /** Backoff bounds while the engine is unreachable; the cap keeps rediscovery under a few seconds. */
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+/**
+ * Watches the Docker engine: ping + version, re-checked periodically; while it is unreachable,
+ * retried with capped exponential backoff so an engine that starts later is found without a restart.
+ */
+export function createEngineMonitor(opts: EngineMonitorOptions) {
+  // dockerode with no options reads DOCKER_HOST (unix, tcp, ssh) or uses the default socket.
+  const docker = opts.docker ?? new Docker();
+  const host = describeDockerHost();
+  const healthyMs = opts.healthyIntervalMs ?? 5000;
+  const minBackoff = opts.minBackoffMs ?? 500;
+  const maxBackoff = opts.maxBackoffMs ?? 3000;
+  let status: EngineStatus = { state: 'connecting', host, since: Date.now() };
+  let failures = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = true;
+
+  function set(next: Omit<EngineStatus, 'since' | 'host'>) {
+    const changed = next.state !== status.state || next.version !== status.version || next.error !== status.error;
+    if (!changed) return;
+    status = { ...next, host, since: next.state === status.state ? status.since : Date.now() };
+    opts.bus.emit('engine.status', status);
+  }
+
+  async function check(): Promise<EngineStatus> {
+    try {
+      await docker.ping();
+      const [v, info] = await Promise.all([docker.version(), docker.info() as Promise<{ Runtimes?: Record<string, unknown> }>]);
+      failures = 0;
+      set({
+        state: 'connected',
+        version: v.Version,
+        apiVersion: v.ApiVersion,
+        os: v.Os,
+        arch: v.Arch,
+        runtimes: Object.keys(info.Runtimes ?? {}).sort(),
+      });
+    } catch (e) {
+      failures++;
+      const err = e as NodeJS.ErrnoException;
+      set({ state: 'unreachable', error: err.code ? `${err.code}: ${err.message}` : err.message });
+    }
+    return status;
+  }
+
+  function schedule() {
+    if (stopped) return;
+    const delay = status.state === 'connected' ? healthyMs : Math.min(maxBackoff, minBackoff * 2 ** Math.max(0, failures - 1));
+    timer = setTimeout(() => void check().finally(schedule), delay);
+    timer.unref?.();
+  }
+
+  return {
+    docker,
+    get: () => status,
+    /** Check now (e.g. after an operation failed to connect) instead of waiting for the timer. */
+    async recheck(): Promise<EngineStatus> {
+      clearTimeout(timer);
+      await check();
+      schedule();
+      return status;
+    },
+    start() {
+      stopped = false;
+      void check().finally(schedule);
+    },
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
+}
+export type EngineMonitor = ReturnType<typeof createEngineMonitor>;

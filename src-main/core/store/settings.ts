@@ -1,0 +1,67 @@
+import { AppError } from '@shared/errors';
+import { DEFAULT_SETTINGS, settingsSchema, type Settings, type SettingsPatch } from '@shared/contract';
+import type { Db } from './db';
+import type { EventLog } from './events';
+
+type Key = keyof Settings;
+
+/**
+ * Settings live one row a key (JSON). A row that no longer parses is reported as an event and
+ * its default used; the row itself is kept untouched until the user saves a new value.
+ */
+export function createSettingsStore(db: Db, events: EventLog) {
+  const upsert = db.prepare(
+    `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
+     ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+  );
+
+  function load(): Settings {
+    const rows = db.prepare('SELECT key, value FROM settings').all() as { key: string; value: string }[];
+    const out: Record<string, unknown> = { ...DEFAULT_SETTINGS };
+    for (const { key, value } of rows) {
+      if (!(key in settingsSchema.shape)) continue; // a setting this version no longer knows: keep it, ignore it
+      const schema = settingsSchema.shape[key as Key];
+      let problem: string | undefined;
+      try {
+        const parsed = schema.safeParse(JSON.parse(value));
+        if (parsed.success) out[key] = parsed.data;
+        else problem = parsed.error.issues.map((i) => `${i.path.join('.') || key}: ${i.message}`).join('; ');
+      } catch (e) {
+        problem = `not valid JSON (${(e as Error).message})`;
+      }
+      if (problem) {
+        events.record({
+          type: 'settings.invalid',
+          outcome: 'error',
+          error: `setting "${key}" is unreadable (${problem}); using the default until it is saved again`,
+          details: { key, value },
+        });
+      }
+    }
+    return out as Settings;
+  }
+
+  let current = load();
+
+  return {
+    get: (): Settings => current,
+    update(patch: SettingsPatch): Settings {
+      const next: Settings = {
+        ...current,
+        ...patch,
+        thresholds: { ...current.thresholds, ...patch.thresholds },
+      } as Settings;
+      const t = next.thresholds;
+      if (t.cpuWarnPercent >= t.cpuCriticalPercent || t.memoryWarnPercent >= t.memoryCriticalPercent) {
+        throw new AppError('INVALID_INPUT', 'a warning threshold must be below its critical threshold', t);
+      }
+      const now = Date.now();
+      db.transaction(() => {
+        for (const key of Object.keys(patch) as Key[]) upsert.run(key, JSON.stringify(next[key]), now);
+      })();
+      current = next;
+      return current;
+    },
+  };
+}
+export type SettingsStore = ReturnType<typeof createSettingsStore>;

@@ -1,0 +1,9 @@
+import type { EngineStatus, OverallStatus } from '@shared/contract';
+import { formatPercent } from '@shared/units';
+
+/** The tray tooltip, plain text (pure so it is tested without Electron). */
+export function trayTooltip(s: OverallStatus, engine: EngineStatus): string {
+  const engineText =
+    engine.state === 'connected' ? `Docker ${engine.version ?? ''} connected` : engine.state === 'connecting' ? 'Docker: connecting…' : 'Docker unreachable';
+  return [`MLEnv Desktop: ${s.level}`, `CPU ${formatPercent(s.cpuPercent)} · Memory ${formatPercent(s.memoryPercent)}`, engineText, ...s.reasons.slice(0, 2)].join('\n');
+}

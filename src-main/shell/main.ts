@@ -1,0 +1,75 @@
+// The Electron shell: the only code that imports 'electron'. Lifecycle, the single window, the tray.
+import { app as electronApp, BrowserWindow, Notification } from 'electron';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { createApp, type App } from '../core/app';
+import { log } from '../core/log';
+import { VERSION } from '../version';
+import { connectIpc } from './ipc';
+import { createTray } from './tray';
+import { createMainWindow } from './window';
+
+// dist/main/electron-main.cjs → the app root (dist/.. in development, resources/app.asar packaged).
+const appRoot = path.resolve(__dirname, '..', '..');
+const distDir = path.join(appRoot, 'dist');
+const assetsDir = path.join(appRoot, 'assets');
+
+/** better-sqlite3 rebuilt for Electron by `npm start` (development); packaged apps have it in place. */
+function sqliteBinding(): string | undefined {
+  const dev = path.join(appRoot, '.electron-native', 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
+  return !electronApp.isPackaged && existsSync(dev) ? dev : undefined;
+}
+
+if (!electronApp.requestSingleInstanceLock()) {
+  electronApp.quit();
+} else {
+  let core: App | undefined;
+  let win: BrowserWindow | undefined;
+  let quitting = false;
+
+  const open = () => {
+    if (!win || win.isDestroyed()) {
+      win = createMainWindow(distDir);
+      // Closing the window keeps the app in the tray; Quit in the tray menu ends it.
+      win.on('close', (e) => {
+        if (!quitting) {
+          e.preventDefault();
+          win?.hide();
+        }
+      });
+    }
+    if (win.isMinimized()) win.restore();
+    win.show();
+    win.focus();
+  };
+
+  electronApp.on('second-instance', open);
+  electronApp.on('before-quit', () => {
+    quitting = true;
+  });
+  electronApp.on('window-all-closed', () => {
+    /* stay in the tray */
+  });
+
+  electronApp.whenReady().then(async () => {
+    try {
+      core = createApp({ dataDir: electronApp.getPath('userData'), version: VERSION, sqliteBinding: sqliteBinding() });
+    } catch (e) {
+      log.error('cannot start', { message: (e as Error).message });
+      new Notification({ title: 'MLEnv Desktop cannot start', body: (e as Error).message }).show();
+      electronApp.exit(1);
+      return;
+    }
+    connectIpc(core, () => win);
+    createTray(core, assetsDir, { open, quit: () => electronApp.quit() });
+    core.bus.on('status.changed', (s) => {
+      if ((s.level === 'critical' || s.level === 'unreachable') && Notification.isSupported()) {
+        new Notification({ title: `MLEnv Desktop: ${s.level}`, body: s.reasons[0] ?? '' }).show();
+      }
+    });
+    await core.start();
+    open();
+  });
+
+  electronApp.on('will-quit', () => void core?.dispose());
+}

@@ -1,0 +1,42 @@
+import { BrowserWindow, shell, type WebContents } from 'electron';
+import path from 'node:path';
+
+/** The dashboard window: sandboxed, isolated, no Node, no navigation away from the app. */
+export function createMainWindow(distDir: string): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1280,
+    height: 820,
+    minWidth: 900,
+    minHeight: 600,
+    show: false,
+    title: 'MLEnv Desktop',
+    backgroundColor: '#0f1115',
+    webPreferences: {
+      preload: path.join(distDir, 'main', 'preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  hardenContents(win.webContents);
+  win.once('ready-to-show', () => win.show());
+  void win.loadFile(path.join(distDir, 'renderer', 'index.html'));
+  return win;
+}
+
+/** External links go to the OS browser; the app's own page never navigates or opens windows. */
+export function hardenContents(contents: WebContents): void {
+  contents.setWindowOpenHandler(({ url }) => {
+    if (/^https?:\/\//.test(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  contents.on('will-navigate', (event, url) => {
+    if (url !== contents.getURL()) {
+      event.preventDefault();
+      if (/^https?:\/\//.test(url)) void shell.openExternal(url);
+    }
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+}

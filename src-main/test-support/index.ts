@@ -1,0 +1,36 @@
+// Shared by the integration tests: temporary data folders and the real Docker engine.
+// CI=true turns "not available here" into a failure; elsewhere the suite says it skipped.
+import Docker from 'dockerode';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll } from 'vitest';
+
+/** Built by scripts/test-image.sh with `docker import` from busybox-static (nothing is pulled). */
+export const TEST_IMAGE = process.env.MLENV_TEST_IMAGE ?? 'mlenv-test/busybox:latest';
+/** Every container a test creates carries this label so a run can clean up after itself. */
+export const TEST_LABEL = 'io.mlenv.test';
+
+export function tmpDataDir(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'mlenv-test-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/**
+ * The real engine, or undefined with a plain message when there is none (then `describe.skipIf`).
+ * Under CI the absence of the engine or the test image is an error, never a quiet skip.
+ */
+export async function realDocker(): Promise<Docker | undefined> {
+  const docker = new Docker();
+  try {
+    await docker.ping();
+    await docker.getImage(TEST_IMAGE).inspect();
+    return docker;
+  } catch (e) {
+    const why = `Docker engine or test image ${TEST_IMAGE} not available (${(e as Error).message}); run scripts/test-image.sh with dockerd running`;
+    if (process.env.CI) throw new Error(why);
+    console.warn(`SKIPPED Docker tests: ${why}`);
+    return undefined;
+  }
+}

@@ -1,0 +1,47 @@
+// The whole contract: every request (domain.verb) and event (domain.noun), declared once and
+// shared by the core, both transports and the renderer.
+import type { z } from 'zod';
+import { appRequests } from './app';
+import type { EventDef, RequestDef } from './define';
+import { engineEvents, engineRequests } from './engine';
+import { metricsEvents, metricsRequests } from './metrics';
+import { settingsEvents, settingsRequests } from './settings';
+import { statusEvents, statusRequests } from './status';
+
+export const requests = {
+  ...appRequests,
+  ...settingsRequests,
+  ...engineRequests,
+  ...metricsRequests,
+  ...statusRequests,
+} satisfies Record<string, RequestDef>;
+
+export const events = {
+  ...settingsEvents,
+  ...engineEvents,
+  ...metricsEvents,
+  ...statusEvents,
+} satisfies Record<string, EventDef>;
+
+export type Requests = typeof requests;
+export type RequestName = keyof Requests;
+export type EventName = keyof typeof events;
+
+/** What the caller sends (before zod defaults and transforms). */
+export type RequestInput<N extends RequestName> = z.input<Requests[N]['input']>;
+/** What the handler receives (after validation). */
+export type ParsedInput<N extends RequestName> = z.output<Requests[N]['input']>;
+export type RequestOutput<N extends RequestName> = NonNullable<Requests[N]['output']>;
+export type EventPayload<E extends EventName> = NonNullable<(typeof events)[E]['payload']>;
+
+export const REQUEST_NAMES = Object.keys(requests) as RequestName[];
+export const EVENT_NAMES = Object.keys(events) as EventName[];
+export const isRequestName = (n: unknown): n is RequestName =>
+  typeof n === 'string' && Object.prototype.hasOwnProperty.call(requests, n);
+
+export type * from './app';
+export type * from './engine';
+export type * from './metrics';
+export type * from './settings';
+export type * from './status';
+export { DEFAULT_SETTINGS, settingsSchema, settingsPatchSchema } from './settings';
