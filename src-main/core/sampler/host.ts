@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import si from 'systeminformation';
 import type { HostSample } from '@shared/contract';
+import { createHostIoReader } from './host-io';
 
 export interface CpuTimes {
   total: number;
@@ -61,20 +62,22 @@ function cpuSample(prev: CpuTimes[] | undefined, cur: CpuTimes[]): HostSample['c
 }
 
 /** Reads the host each call; CPU % is over the time since the previous call. */
-export function createHostSampler(procRoot = '/proc') {
+export function createHostSampler(procRoot = '/proc', sysRoot = '/sys') {
   let prev: CpuTimes[] | undefined;
+  const io = createHostIoReader(procRoot, sysRoot);
   const linux = process.platform === 'linux';
 
   async function sampleLinux(): Promise<HostSample> {
-    const [stat, meminfo, loadavg] = await Promise.all([
+    const [stat, meminfo, loadavg, extra] = await Promise.all([
       readFile(`${procRoot}/stat`, 'utf8'),
       readFile(`${procRoot}/meminfo`, 'utf8'),
       readFile(`${procRoot}/loadavg`, 'utf8'),
+      io.sample(),
     ]);
     const cur = parseProcStat(stat);
     const cpu = cpuSample(prev, cur);
     prev = cur;
-    return { cpu, ...memorySample(parseMeminfo(meminfo)), load: parseLoadavg(loadavg) };
+    return { cpu, ...memorySample(parseMeminfo(meminfo)), load: parseLoadavg(loadavg), ...extra };
   }
 
   async function samplePortable(): Promise<HostSample> {

@@ -1,13 +1,27 @@
-import type { MetricsSnapshot } from '@shared/contract';
+import type { ContainerStats, MetricsSnapshot } from '@shared/contract';
 import type { Bus } from '../bus';
-import { Ring } from './ring';
+import { createNvidiaSmiSampler } from './gpu/nvidia-smi';
 import { createHostSampler } from './host';
+import { createTegrastatsSampler } from './jetson/tegrastats';
+import { Ring } from './ring';
+
+/** Where nvidia-smi and tegrastats are: a path, or null to find them on PATH. */
+export interface ToolPaths {
+  nvidiaSmi: string | null;
+  tegrastats: string | null;
+}
 
 export interface SamplerOptions {
   bus: Bus;
   intervalMs: number;
   liveWindowSeconds: number;
   host?: ReturnType<typeof createHostSampler>;
+  /** GPU tools; absent means no GPU sampling (e.g. unit tests of the host alone). */
+  tools?: ToolPaths;
+  /** The Docker service's latest stats per running managed container. */
+  containers?: { latest(): ContainerStats[] };
+  /** For tests: environment of the tool processes. */
+  toolEnv?: NodeJS.ProcessEnv;
 }
 
 /** Takes one snapshot every interval: ring buffer for live charts, `metrics.snapshot` on the bus. */
@@ -18,12 +32,36 @@ export function createSampler(opts: SamplerOptions) {
   let timer: NodeJS.Timeout | undefined;
   let running = false;
   let ticking = false;
+  let tools = opts.tools;
+  const makeGpu = () =>
+    tools ? createNvidiaSmiSampler({ command: tools.nvidiaSmi ?? undefined, intervalMs, env: opts.toolEnv }) : undefined;
+  const makeJetson = () =>
+    tools ? createTegrastatsSampler({ command: tools.tegrastats ?? undefined, intervalMs, env: opts.toolEnv }) : undefined;
+  let gpu = makeGpu();
+  let jetson = makeJetson();
+  const restartTools = () => {
+    gpu?.stop();
+    jetson?.stop();
+    gpu = makeGpu();
+    jetson = makeJetson();
+    if (running) {
+      void gpu?.start();
+      jetson?.start();
+    }
+  };
 
   async function tick(): Promise<MetricsSnapshot | undefined> {
     if (ticking) return undefined; // a slow tick never overlaps the next one
     ticking = true;
     try {
-      const snapshot: MetricsSnapshot = { ts: Date.now(), host: await host.sample() };
+      const snapshot: MetricsSnapshot = {
+        ts: Date.now(),
+        host: await host.sample(),
+        gpus: gpu?.latest() ?? [],
+        gpuSource: gpu?.status() ?? { tool: 'none', state: 'absent' },
+        jetson: jetson?.latest() ?? null,
+        containers: opts.containers?.latest() ?? [],
+      };
       ring.push(snapshot);
       opts.bus.emit('metrics.snapshot', snapshot);
       return snapshot;
@@ -45,12 +83,16 @@ export function createSampler(opts: SamplerOptions) {
   return {
     async start() {
       running = true;
+      void gpu?.start(); // probes in the background; the first snapshots may have no GPU yet
+      jetson?.start();
       await host.sample(); // primes the CPU counters so the first snapshot has a real CPU %
       schedule();
     },
     stop() {
       running = false;
       clearTimeout(timer);
+      gpu?.stop();
+      jetson?.stop();
     },
     tick,
     recent(seconds?: number): MetricsSnapshot[] {
@@ -60,14 +102,19 @@ export function createSampler(opts: SamplerOptions) {
       return all.filter((s) => s.ts >= from);
     },
     latest: () => ring.latest(),
-    configure(next: { intervalMs: number; liveWindowSeconds: number }) {
+    configure(next: { intervalMs: number; liveWindowSeconds: number; tools?: ToolPaths }) {
       ring.resize(Math.ceil((next.liveWindowSeconds * 1000) / next.intervalMs));
+      const toolsChanged =
+        next.tools !== undefined && (next.tools.nvidiaSmi !== tools?.nvidiaSmi || next.tools.tegrastats !== tools?.tegrastats);
+      if (next.tools) tools = next.tools;
       if (next.intervalMs !== intervalMs) {
         intervalMs = next.intervalMs;
         clearTimeout(timer);
         schedule();
-      }
+        restartTools(); // the tools stream at the sampling interval
+      } else if (toolsChanged) restartTools();
     },
+    gpuStatus: () => gpu?.status() ?? { tool: 'none' as const, state: 'absent' as const },
   };
 }
 export type Sampler = ReturnType<typeof createSampler>;

@@ -50,7 +50,19 @@ export function createSettingsStore(db: Db, events: EventLog) {
         ...current,
         ...patch,
         thresholds: { ...current.thresholds, ...patch.thresholds },
+        metrics: { ...current.metrics, ...patch.metrics },
+        health: { ...current.health, ...patch.health },
       } as Settings;
+      const h = next.health;
+      if (h.cpuWarnPercent >= h.cpuCriticalPercent || h.memoryWarnPercent >= h.memoryCriticalPercent) {
+        throw new AppError('INVALID_INPUT', `container health: a warning threshold must be below its critical threshold (CPU ${h.cpuWarnPercent}/${h.cpuCriticalPercent} %, memory ${h.memoryWarnPercent}/${h.memoryCriticalPercent} %)`);
+      }
+      if (next.thresholds.gpuTempWarnC >= next.thresholds.gpuTempCriticalC) {
+        throw new AppError('INVALID_INPUT', `GPU temperature warning (${next.thresholds.gpuTempWarnC} °C) must be below its critical threshold (${next.thresholds.gpuTempCriticalC} °C)`);
+      }
+      if (next.metrics.rollupRetentionDays < next.metrics.rawRetentionDays) {
+        throw new AppError('INVALID_INPUT', `rollup retention (${next.metrics.rollupRetentionDays} d) must be at least the full-grain retention (${next.metrics.rawRetentionDays} d)`);
+      }
       const t = next.thresholds;
       if (t.cpuWarnPercent >= t.cpuCriticalPercent || t.memoryWarnPercent >= t.memoryCriticalPercent) {
         throw new AppError('INVALID_INPUT', 'a warning threshold must be below its critical threshold', t);

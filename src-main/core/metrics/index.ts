@@ -1,0 +1,84 @@
+// The metrics service: queues every snapshot, commits a batch every few seconds, runs retention
+// in slices every few minutes, and answers history and series requests.
+import type { HistoryInput, MetricsSettings } from '@shared/contract';
+import type { Bus } from '../bus';
+import { log } from '../log';
+import type { Db } from '../store/db';
+import type { EventLog } from '../store/events';
+import { createHistory } from './history';
+import { createRetention } from './retention';
+import { createMetricsStore } from './store';
+
+export interface MetricsServiceOptions {
+  db: Db;
+  bus: Bus;
+  events: EventLog;
+  retention: () => MetricsSettings;
+  flushMs?: number;
+  cleanupEveryMs?: number;
+}
+
+export function createMetricsService(opts: MetricsServiceOptions) {
+  const store = createMetricsStore(opts.db);
+  const history = createHistory(opts.db);
+  const retention = createRetention(opts.db);
+  let flushTimer: NodeJS.Timeout | undefined;
+  let cleanupTimer: NodeJS.Timeout | undefined;
+  let unsubscribe: (() => void) | undefined;
+  let lastError: string | undefined;
+
+  function flush(): number {
+    try {
+      const n = store.flush();
+      lastError = undefined;
+      return n;
+    } catch (e) {
+      // Reported once per distinct failure (a full disk would otherwise log every batch).
+      const message = (e as Error).message;
+      if (message !== lastError) {
+        lastError = message;
+        log.error('metrics: batch not written', { message });
+        opts.events.record({ type: 'metrics.write_failed', outcome: 'error', error: `metrics batch not written: ${message}` });
+      }
+      return 0;
+    }
+  }
+
+  async function cleanup() {
+    try {
+      const r = await retention.cleanup(opts.retention());
+      if (r.forgotten?.length) store.forgetSeries(r.forgotten);
+      return r;
+    } catch (e) {
+      opts.events.record({ type: 'metrics.cleanup_failed', outcome: 'error', error: `metrics retention cleanup failed: ${(e as Error).message}` });
+      return undefined;
+    }
+  }
+
+  return {
+    store,
+    start() {
+      unsubscribe = opts.bus.on('metrics.snapshot', (s) => store.ingest(s));
+      flushTimer = setInterval(flush, opts.flushMs ?? 5000);
+      flushTimer.unref?.();
+      const every = opts.cleanupEveryMs ?? 10 * 60_000;
+      cleanupTimer = setInterval(() => void cleanup(), every);
+      cleanupTimer.unref?.();
+      setTimeout(() => void cleanup(), 30_000).unref?.(); // not at the very start: let the app settle first
+    },
+    stop() {
+      unsubscribe?.();
+      clearInterval(flushTimer);
+      clearInterval(cleanupTimer);
+      flush();
+    },
+    flush,
+    cleanup,
+    history: (input: HistoryInput, now?: number) => {
+      flush(); // the newest samples belong in the answer
+      return history.query(input, opts.retention(), now);
+    },
+    series: (prefix?: string) => store.series(prefix),
+  };
+}
+export type MetricsService = ReturnType<typeof createMetricsService>;
