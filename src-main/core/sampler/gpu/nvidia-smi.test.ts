@@ -1,0 +1,133 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { containerIdFromCgroup } from './cgroup';
+import { decodeThrottle, GPU_FIELDS, parseComputeApps, parseGpuCsv } from './nvidia-csv';
+import { createNvidiaSmiSampler, type NvidiaSmiSampler } from './nvidia-smi';
+
+const FIXTURES = path.resolve(__dirname, '../fixtures');
+const BIN = path.join(FIXTURES, 'bin');
+const fixture = (name: string) => readFileSync(path.join(FIXTURES, 'nvidia-smi', name), 'utf8').replace(/^#.*\n/gm, '');
+/** The fixture folder first on PATH, as users and CI have the real tool. */
+const env = (extra: Record<string, string> = {}) => ({ ...process.env, PATH: `${BIN}:${process.env.PATH}`, ...extra });
+const until = async (cond: () => boolean, ms = 8000) => {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+};
+
+describe('nvidia-smi CSV parsing (recorded output)', () => {
+  it('reads two H100s with every field, [N/A] fan as null', () => {
+    const gpus = parseGpuCsv(fixture('h100x2.csv'));
+    expect(gpus).toHaveLength(2);
+    expect(gpus[0]).toMatchObject({
+      index: 0, uuid: 'GPU-3a1f9e02-4c11-4b8a-9e2d-7f6b1c0a55e1', name: 'NVIDIA H100 80GB HBM3', busId: '00000000:1B:00.0',
+      driverVersion: '550.90.07', utilizationGpu: 97, utilizationMemory: 41, memoryTotalMiB: 81559, memoryUsedMiB: 61234,
+      memoryFreeMiB: 19816, temperatureC: 67, powerDrawW: 612.34, powerLimitW: 700, smClockMHz: 1980, memClockMHz: 2619,
+      fanPercent: null, eccUncorrectedVolatile: 0, pcieLinkGen: 5, throttleReasons: [],
+    });
+    expect(gpus[1]!.throttleReasons).toEqual(['GpuIdle']);
+  });
+
+  it('reads an A100 (power cap) and an RTX 4090 (fan, no ECC)', () => {
+    const [a100] = parseGpuCsv(fixture('a100.csv'));
+    expect(a100!.throttleReasons).toEqual(['SwPowerCap']);
+    expect(a100!.fanPercent).toBeNull();
+    const [rtx] = parseGpuCsv(fixture('rtx4090.csv'));
+    expect(rtx).toMatchObject({ name: 'NVIDIA GeForce RTX 4090', fanPercent: 35, eccUncorrectedVolatile: null, pcieLinkGen: 4 });
+  });
+
+  it('turns [Not Supported] and [N/A] into null, never 0', () => {
+    const [p100] = parseGpuCsv(fixture('p100-418.csv'));
+    expect(p100!.fanPercent).toBeNull();
+    expect(p100!.utilizationGpu).toBe(0); // a real zero stays zero
+    const [gb10] = parseGpuCsv(fixture('gb10-580.csv'));
+    expect(gb10).toMatchObject({ memoryTotalMiB: null, memoryUsedMiB: null, memoryFreeMiB: null, powerLimitW: null, powerDrawW: 5.04, memClockMHz: null, pcieLinkGen: null });
+  });
+
+  it('reads the header-with-units format (canonicalised aliases, units stripped)', () => {
+    const [g] = parseGpuCsv(fixture('header-units.csv'));
+    expect(g).toMatchObject({ index: 0, utilizationGpu: 35, memoryTotalMiB: 24564, memoryUsedMiB: 8000, powerDrawW: 120.5, powerLimitW: 450, smClockMHz: 2520, temperatureC: 62, fanPercent: 35 });
+    expect(g!.throttleReasons).toEqual(['SwPowerCap', 'SwThermalSlowdown']);
+  });
+
+  it('decodes throttle bits, unknown bits included', () => {
+    expect(decodeThrottle('0x0000000000000048')).toEqual(['HwSlowdown', 'HwThermalSlowdown']);
+    expect(decodeThrottle('0x0000000000001001')).toEqual(['GpuIdle', 'Unknown(0x1000)']);
+    expect(decodeThrottle('[N/A]')).toBeNull();
+  });
+
+  it('reads compute apps and maps cgroup paths to container ids', () => {
+    const apps = parseComputeApps(fixture('compute-apps.csv'));
+    expect(apps).toHaveLength(4);
+    expect(apps[3]).toEqual({ pid: 61002, name: null, usedMiB: null, gpuUuid: 'GPU-3a1f9e02-4c11-4b8a-9e2d-7f6b1c0a55e1' });
+    const id = 'a'.repeat(64);
+    expect(containerIdFromCgroup(`12:memory:/docker/${id}\n1:name=systemd:/docker/${id}`)).toBe(id);
+    expect(containerIdFromCgroup(`0::/system.slice/docker-${id}.scope`)).toBe(id);
+    expect(containerIdFromCgroup('0::/user.slice/user-1000.slice/session-2.scope')).toBeNull();
+  });
+});
+
+describe('the streaming nvidia-smi process (fixture executable on PATH)', () => {
+  let smi: NvidiaSmiSampler | undefined;
+  afterEach(() => smi?.stop());
+
+  it('streams every GPU with one long-running process and attaches processes', async () => {
+    smi = createNvidiaSmiSampler({ intervalMs: 100, appsEveryMs: 200, env: env() });
+    await smi.start();
+    await until(() => smi!.latest().length === 2 && smi!.latest()[0]!.processes.length > 0);
+    expect(smi.status()).toEqual({ tool: 'nvidia-smi', state: 'running' });
+    expect(smi.fields()).toEqual(GPU_FIELDS.map((f) => f.names[0]));
+    const pid = smi.pid;
+    await new Promise((r) => setTimeout(r, 400));
+    expect(smi.pid).toBe(pid); // not a process per tick
+    expect(smi.latest()[0]!.processes.map((p) => p.pid)).toEqual([4339, 51822, 61002]);
+  });
+
+  it('probes away the fields an old driver rejects instead of failing', async () => {
+    smi = createNvidiaSmiSampler({ intervalMs: 100, env: env({ MLENV_FAKE_GPU: 'p100-418' }) });
+    await smi.start();
+    await until(() => smi!.latest().length === 1);
+    expect(smi.fields()).toContain('clocks_throttle_reasons.active');
+    expect(smi.fields()).toContain('pcie.link.gen.current');
+    expect(smi.latest()[0]).toMatchObject({ name: 'Tesla P100-PCIE-16GB', throttleReasons: ['GpuIdle'], pcieLinkGen: 3, fanPercent: null });
+  });
+
+  it('drops a field no name of which the driver accepts', async () => {
+    smi = createNvidiaSmiSampler({ intervalMs: 100, env: env({ MLENV_FAKE_GPU: 'rtx4090', MLENV_FAKE_GPU_REJECT: 'ecc.errors.uncorrected.volatile.total' }) });
+    await smi.start();
+    await until(() => smi!.latest().length === 1);
+    expect(smi.fields()).not.toContain('ecc.errors.uncorrected.volatile.total');
+    expect(smi.latest()[0]!.eccUncorrectedVolatile).toBeNull();
+    expect(smi.latest()[0]!.temperatureC).toBe(62);
+  });
+
+  it('restarts with backoff when nvidia-smi dies, and shows the outage as a gap, not zeros', async () => {
+    smi = createNvidiaSmiSampler({ intervalMs: 100, minBackoffMs: 300, env: env({ MLENV_FAKE_GPU_DIE_AFTER: '3' }) });
+    await smi.start();
+    await until(() => smi!.latest().length === 2);
+    const firstPid = smi.pid;
+    await until(() => smi!.status().state === 'restarting');
+    expect(smi.status().error).toMatch(/Unable to determine the device handle/);
+    expect(smi.latest()).toEqual([]); // a gap
+    await until(() => smi!.status().state === 'running' && smi!.latest().length === 2);
+    expect(smi.pid).not.toBe(firstPid);
+    expect(smi.restarts).toBeGreaterThanOrEqual(1);
+    expect(smi.latest()[0]!.utilizationGpu).toBe(97);
+  });
+
+  it('without nvidia-smi reports "no NVIDIA GPU" and keeps working', async () => {
+    smi = createNvidiaSmiSampler({ command: '/nonexistent/nvidia-smi', intervalMs: 100, env: env() });
+    await smi.start();
+    expect(smi.status()).toMatchObject({ state: 'absent', error: expect.stringMatching(/not found/) });
+    expect(smi.latest()).toEqual([]);
+  });
+
+  it('reports a driver that cannot be reached as absent, in its own words', async () => {
+    smi = createNvidiaSmiSampler({ intervalMs: 100, env: env({ MLENV_FAKE_GPU: 'none' }) });
+    await smi.start();
+    expect(smi.status()).toMatchObject({ state: 'absent', error: expect.stringMatching(/couldn't communicate with the NVIDIA driver/) });
+  });
+});
