@@ -70,3 +70,24 @@ export function formatBytes(bytes: number | null | undefined, digits = 1): strin
 
 export const formatPercent = (p: number | null | undefined, digits = 1): string =>
   p === null || p === undefined || !Number.isFinite(p) ? '—' : `${p.toFixed(digits)} %`;
+
+/** One ulimit as the docker CLI reads `--ulimit`: "memlock=-1", "stack=67108864", "nofile=1024:2048". */
+export interface Ulimit {
+  Name: string;
+  Soft: number;
+  Hard: number;
+}
+const ULIMIT_NAMES = new Set(['core', 'cpu', 'data', 'fsize', 'locks', 'memlock', 'msgqueue', 'nice', 'nofile', 'nproc', 'rss', 'rtprio', 'rttime', 'sigpending', 'stack']);
+export function parseUlimit(text: string): Ulimit {
+  const m = /^([a-z]+)=(-1|\d+)(?::(-1|\d+))?$/.exec(text.trim());
+  if (!m || !ULIMIT_NAMES.has(m[1]!)) {
+    throw new UnitError(
+      `"${text}" is not a ulimit: use name=soft[:hard] with a name among ${[...ULIMIT_NAMES].join(', ')} and numbers or -1 (unlimited), such as memlock=-1 or stack=67108864`,
+    );
+  }
+  const soft = Number(m[2]);
+  // As go-units ParseUlimit: without a hard value, hard = soft.
+  const hard = m[3] === undefined ? soft : Number(m[3]);
+  if (hard !== -1 && (soft === -1 || soft > hard)) throw new UnitError(`"${text}": the soft limit must not exceed the hard limit`);
+  return { Name: m[1]!, Soft: soft, Hard: hard };
+}

@@ -26,3 +26,46 @@ export const engineRequests = {
 export const engineEvents = {
   'engine.status': event<EngineStatus>(),
 };
+
+/** An engine the app talks to: the local one ("local", DOCKER_HOST honoured) or one a user added. */
+export interface EngineInfo {
+  id: string;
+  name: string;
+  kind: 'local' | 'unix' | 'tcp' | 'ssh';
+  status: EngineStatus;
+}
+
+const abs = z.string().startsWith('/', 'an absolute path');
+export const engineAddSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('unix'), name: z.string().min(1).max(64), socketPath: abs }).strict(),
+  z
+    .object({
+      kind: z.literal('tcp'),
+      name: z.string().min(1).max(64),
+      host: z.string().regex(/^[a-zA-Z0-9.-]+$/, 'a host name or IPv4 address'),
+      port: z.number().int().min(1).max(65535),
+      /** Paths to the client TLS files, as `docker --tlsverify` takes them. */
+      tls: z.object({ ca: abs, cert: abs, key: abs }).strict().optional(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('ssh'),
+      name: z.string().min(1).max(64),
+      host: z.string().regex(/^[a-zA-Z0-9.-]+$/, 'a host name or IPv4 address'),
+      port: z.number().int().min(1).max(65535).default(22),
+      username: z.string().regex(/^[a-z_][a-z0-9_-]*$/, 'a user name'),
+      privateKeyPath: abs.optional(),
+    })
+    .strict(),
+]);
+export type EngineAdd = z.output<typeof engineAddSchema>;
+
+export const enginesRequests = {
+  'engines.list': request(z.object({}).strict()).returns<EngineInfo[]>(),
+  'engines.add': request(engineAddSchema).returns<EngineInfo>(),
+  'engines.remove': request(z.object({ id: z.string() }).strict()).returns<{ removed: boolean }>(),
+};
+export const enginesEvents = {
+  'engines.changed': event<EngineInfo[]>(),
+};

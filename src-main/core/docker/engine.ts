@@ -16,6 +16,9 @@ export interface EngineMonitorOptions {
   /** Backoff bounds while the engine is unreachable; the cap keeps rediscovery under a few seconds. */
   minBackoffMs?: number;
   maxBackoffMs?: number;
+  /** For engines other than the default: their address and where their status goes (instead of `engine.status`). */
+  host?: string;
+  onChange?: (status: EngineStatus) => void;
 }
 
 /**
@@ -25,7 +28,8 @@ export interface EngineMonitorOptions {
 export function createEngineMonitor(opts: EngineMonitorOptions) {
   // dockerode with no options reads DOCKER_HOST (unix, tcp, ssh) or uses the default socket.
   const docker = opts.docker ?? new Docker();
-  const host = describeDockerHost();
+  const host = opts.host ?? describeDockerHost();
+  const listeners = new Set<(s: EngineStatus) => void>();
   const healthyMs = opts.healthyIntervalMs ?? 5000;
   const minBackoff = opts.minBackoffMs ?? 500;
   const maxBackoff = opts.maxBackoffMs ?? 3000;
@@ -38,7 +42,9 @@ export function createEngineMonitor(opts: EngineMonitorOptions) {
     const changed = next.state !== status.state || next.version !== status.version || next.error !== status.error;
     if (!changed) return;
     status = { ...next, host, since: next.state === status.state ? status.since : Date.now() };
-    opts.bus.emit('engine.status', status);
+    if (opts.onChange) opts.onChange(status);
+    else opts.bus.emit('engine.status', status);
+    for (const l of listeners) l(status);
   }
 
   async function check(): Promise<EngineStatus> {
@@ -72,6 +78,11 @@ export function createEngineMonitor(opts: EngineMonitorOptions) {
   return {
     docker,
     get: () => status,
+    /** Told of every state change (the Docker events stream reconnects on `connected`). */
+    subscribe(fn: (s: EngineStatus) => void): () => void {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
     /** Check now (e.g. after an operation failed to connect) instead of waiting for the timer. */
     async recheck(): Promise<EngineStatus> {
       clearTimeout(timer);

@@ -1,0 +1,178 @@
+// The Docker side of the app, composed: engines, containers, images, logs, the /events stream and
+// streaming stats. Exposes the request handlers of its domains and `latestStats()` for the sampler.
+import { randomUUID } from 'node:crypto';
+import type { ContainerStats } from '@shared/contract';
+import { AppError } from '@shared/errors';
+import type { Handlers } from '../../router';
+import type { Bus } from '../bus';
+import { log } from '../log';
+import type { Db } from '../store/db';
+import type { EventLog } from '../store/events';
+import { createContainers } from './containers';
+import { LABEL_MANAGED, LABEL_PROJECT } from './create-options';
+import { watchDockerEvents, type DockerEvent, type DockerEventsWatch } from './docker-events';
+import type { EngineMonitor } from './engine';
+import { createEngines, type Engine } from './engines';
+import { createImages } from './images';
+import { queryJournal } from './journal';
+import { followLogs, tailLogs } from './logs';
+import type { SecretStore } from './secrets';
+import { createStatsStreams } from './stats';
+
+const QUIET_ACTIONS = /^(exec_|top|attach|resize|export|commit|copy|archive-path|detach)/;
+
+export function createDockerService(opts: { db: Db; bus: Bus; events: EventLog; engine: EngineMonitor; secrets: SecretStore }) {
+  const { db, bus, events } = opts;
+  const engines = createEngines({ db, bus, events, local: opts.engine });
+  const images = createImages({ db, bus, events, secrets: opts.secrets });
+  const containers = createContainers({ db, bus, events, images });
+  const stats = createStatsStreams();
+  const watches = new Map<string, DockerEventsWatch>();
+  const follows = new Map<string, { stop(): void }>();
+  const listeners = new Set<(e: DockerEvent, engine: Engine) => void>();
+
+  /** Streams for exactly the running managed containers of an engine. */
+  async function syncStats(engine: Engine) {
+    try {
+      const list = await engine.docker.listContainers({ filters: { label: [`${LABEL_MANAGED}=true`], status: ['running'] } });
+      const targets = await Promise.all(
+        list.map(async (c) => {
+          const hc = (await engine.docker.getContainer(c.Id).inspect()).HostConfig;
+          return {
+            id: c.Id,
+            name: (c.Names?.[0] ?? c.Id).replace(/^\//, ''),
+            project: c.Labels?.[LABEL_PROJECT] ?? null,
+            cpuLimit: hc.NanoCpus ? hc.NanoCpus / 1e9 : null,
+            memoryLimit: hc.Memory || null,
+          };
+        }),
+      );
+      stats.sync(engine, targets);
+    } catch (e) {
+      log.debug('stats sync failed', { engine: engine.name, message: (e as Error).message });
+    }
+  }
+
+  function onDockerEvent(engine: Engine, e: DockerEvent) {
+    if (e.Type !== 'container' || QUIET_ACTIONS.test(e.Action)) return;
+    const a = e.Actor?.Attributes ?? {};
+    if (a[LABEL_MANAGED] !== 'true') return;
+    const action = e.Action.split(':')[0]!;
+    events.record({
+      ts: Math.round(e.timeNano / 1e6) || e.time * 1000,
+      type: `docker.${action}`,
+      containerId: e.Actor.ID,
+      container: a.name ?? null,
+      image: a.image ?? null,
+      engine: engine.name,
+      actor: 'docker',
+      outcome: action === 'oom' || (action === 'die' && a.exitCode !== '0') ? 'error' : 'ok',
+      error: action === 'oom' ? 'out of memory: the kernel killed a process of this container' : action === 'die' && a.exitCode !== '0' ? `exited with code ${a.exitCode}` : undefined,
+      details: e.Action.includes(':') ? { status: e.Action.slice(action.length + 1).trim() } : a.exitCode !== undefined ? { exitCode: Number(a.exitCode) } : undefined,
+    });
+    if (['start', 'unpause', 'restart'].includes(action)) void syncStats(engine);
+    if (['die', 'stop', 'destroy', 'kill'].includes(action) && action !== 'kill') stats.close(e.Actor.ID);
+    bus.emit('containers.changed', { engine: engine.id, id: e.Actor.ID, name: a.name ?? null, action });
+    for (const l of listeners) l(e, engine);
+  }
+
+  function watch(engine: Engine) {
+    if (watches.has(engine.id)) return;
+    const w = watchDockerEvents(engine, (e) => onDockerEvent(engine, e), (open) => {
+      if (open) void syncStats(engine);
+    });
+    watches.set(engine.id, w);
+    w.start();
+  }
+
+  const handlers = {
+    'engines.list': () => engines.list(),
+    'engines.add': (spec) => {
+      const info = engines.add(spec);
+      watch(engines.get(info.id));
+      return info;
+    },
+    'engines.remove': ({ id }) => {
+      watches.get(id)?.stop();
+      watches.delete(id);
+      return { removed: engines.remove(id) };
+    },
+    'containers.list': ({ engine, all }) => containers.list(engines.get(engine), all),
+    'containers.inspect': ({ id, engine }) => containers.inspect(engines.get(engine), id),
+    'containers.launch': (spec) => containers.launch(engines.get(spec.engine), spec),
+    'containers.start': ({ id, engine }) => containers.operate(engines.get(engine), id, 'start'),
+    'containers.stop': ({ id, engine, timeoutSeconds }) => containers.operate(engines.get(engine), id, 'stop', timeoutSeconds),
+    'containers.restart': ({ id, engine, timeoutSeconds }) => containers.operate(engines.get(engine), id, 'restart', timeoutSeconds),
+    'containers.pause': ({ id, engine }) => containers.operate(engines.get(engine), id, 'pause'),
+    'containers.unpause': ({ id, engine }) => containers.operate(engines.get(engine), id, 'unpause'),
+    'containers.remove': ({ id, engine, force }) => containers.remove(engines.get(engine), id, force),
+    'containers.stats': () => stats.latest(),
+    'logs.tail': async ({ id, engine, tail, timestamps }) => {
+      const e = engines.get(engine);
+      const d = await containers.inspect(e, id);
+      const tty = (await e.docker.getContainer(d.id).inspect()).Config.Tty;
+      return tailLogs(e.docker.getContainer(d.id), tty, tail, timestamps);
+    },
+    'logs.follow': async ({ id, engine, tail }) => {
+      const e = engines.get(engine);
+      const info = await e.docker.getContainer(id).inspect().catch(() => {
+        throw new AppError('NOT_FOUND', `no container "${id}" on engine ${e.name}`);
+      });
+      const followId = randomUUID();
+      const f = await followLogs(
+        e.docker.getContainer(info.Id),
+        info.Config.Tty,
+        tail,
+        (lines) => bus.emit('logs.lines', { followId, containerId: info.Id, lines }),
+        () => {
+          follows.delete(followId);
+          bus.emit('logs.lines', { followId, containerId: info.Id, lines: [], ended: true });
+        },
+      );
+      follows.set(followId, f);
+      return { followId };
+    },
+    'logs.unfollow': ({ followId }) => {
+      const f = follows.get(followId);
+      f?.stop();
+      follows.delete(followId);
+      return { stopped: f !== undefined };
+    },
+    'images.list': ({ engine }) => images.list(engines.get(engine)),
+    'images.remove': ({ ref, engine, force }) => images.remove(engines.get(engine), ref, force),
+    'images.pull': ({ ref, engine }) => images.pull(engines.get(engine), ref),
+    'registries.list': () => images.logins(),
+    'registries.login': ({ registry, username, secret }) => images.login(registry, username, secret),
+    'registries.logout': ({ registry }) => ({ removed: images.logout(registry) }),
+    'events.list': (q) => queryJournal(db, q),
+  } satisfies Partial<Handlers>;
+
+  return {
+    engines,
+    images,
+    containers,
+    stats,
+    handlers,
+    /** Newest streaming-stats sample of every running managed container (the sampler reads it each tick). */
+    latestStats: (): ContainerStats[] => stats.latest(),
+    /** Told of every Docker event about a managed container, after it is journaled. */
+    onDockerEvent(fn: (e: DockerEvent, engine: Engine) => void): () => void {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+    isWatching: (engineId = 'local') => watches.get(engineId)?.isOpen() ?? false,
+    start() {
+      engines.start();
+      for (const e of engines.all()) watch(e);
+    },
+    stop() {
+      for (const w of watches.values()) w.stop();
+      watches.clear();
+      for (const f of follows.values()) f.stop();
+      follows.clear();
+      stats.stopAll();
+      engines.stop();
+    },
+  };
+}
+export type DockerService = ReturnType<typeof createDockerService>;

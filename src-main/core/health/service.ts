@@ -1,0 +1,228 @@
+// Judges every managed container each check interval (and at once on die / oom / start events),
+// raises alerts on state changes, stores snapshots every snapshot interval and trims them.
+import type { Alert, ContainerHealth, HealthReport, HealthSettings, HealthState } from '@shared/contract';
+import { AppError } from '@shared/errors';
+import type { Handlers } from '../../router';
+import type { Bus } from '../bus';
+import { parseProbeLabel, LABEL_MANAGED, LABEL_PROBE } from '../docker/create-options';
+import type { Engine } from '../docker/engines';
+import { detailFromInspect } from '../docker/map';
+import type { DockerService } from '../docker/service';
+import { log } from '../log';
+import type { Db } from '../store/db';
+import type { EventLog } from '../store/events';
+import { evaluate } from './evaluate';
+import { probeHttp, probeTcp } from './probe';
+
+const LEVEL: Record<HealthState, Alert['level']> = { critical: 'critical', warning: 'warning', healthy: 'info', stopped: 'info' };
+
+export function createHealthService(opts: { db: Db; bus: Bus; events: EventLog; docker: DockerService; settings: () => HealthSettings }) {
+  const { db, bus, events, docker } = opts;
+  const current = new Map<string, ContainerHealth>();
+  const restarts = new Map<string, { ts: number; count: number }[]>();
+  const alerts: Alert[] = [];
+  let checkTimer: NodeJS.Timeout | undefined;
+  let snapTimer: NodeJS.Timeout | undefined;
+  let running = false;
+  let checking: Promise<void> | undefined;
+
+  const insertSnap = db.prepare('INSERT OR REPLACE INTO health_snapshots (container_id, ts, state, reasons, cpu_percent, memory_percent) VALUES (?, ?, ?, ?, ?, ?)');
+  const stoppedOnPurpose = db.prepare(
+    `SELECT 1 FROM events WHERE container_id = ? AND ts >= ? AND type IN ('docker.kill', 'docker.stop', 'container.stop', 'container.remove') LIMIT 1`,
+  );
+
+  const probeHost = (e: Engine) => {
+    const h = e.monitor.get().host;
+    const m = /^tcp:\/\/([^:/]+)/.exec(h);
+    return m ? m[1]! : '127.0.0.1';
+  };
+
+  async function judge(engine: Engine, id: string): Promise<ContainerHealth | null> {
+    const s = opts.settings();
+    let info;
+    try {
+      info = await engine.docker.getContainer(id).inspect();
+    } catch {
+      current.delete(id);
+      return null;
+    }
+    const d = detailFromInspect(info, engine.id);
+    if (!d.managed) return null;
+    const now = Date.now();
+    const hist = (restarts.get(d.id) ?? []).filter((r) => r.ts >= now - s.restartWindowMinutes * 60_000);
+    hist.push({ ts: now, count: d.restartCount });
+    restarts.set(d.id, hist);
+    const st = docker.stats.get(d.id);
+    const probeSpec = parseProbeLabel(d.labels[LABEL_PROBE]);
+    let probe = null;
+    if (probeSpec && d.state === 'running') {
+      const bound = d.ports.find((p) => p.containerPort === probeSpec.port && p.hostPort);
+      if (bound?.hostPort) {
+        const host = probeHost(engine);
+        probe = probeSpec.kind === 'http' ? await probeHttp(host, bound.hostPort, probeSpec.path, s.probeTimeoutMs) : await probeTcp(host, bound.hostPort, s.probeTimeoutMs);
+      }
+    }
+    const v = evaluate(
+      {
+        state: d.state,
+        exitCode: d.exitCode,
+        oomKilled: d.oomKilled,
+        stoppedOnPurpose: !d.oomKilled && stoppedOnPurpose.get(d.id, d.startedAt ?? 0) !== undefined,
+        restartsInWindow: hist[hist.length - 1]!.count - hist[0]!.count,
+        dockerHealth: d.dockerHealth,
+        cpuPercent: d.state === 'running' ? (st?.cpuPercent ?? null) : null,
+        memoryPercent: d.state === 'running' ? (st?.memoryPercent ?? null) : null,
+        probe,
+      },
+      s,
+    );
+    const prev = current.get(d.id);
+    const h: ContainerHealth = {
+      id: d.id,
+      name: d.name,
+      engine: engine.id,
+      project: d.project,
+      state: v.state,
+      reasons: v.reasons,
+      since: prev && prev.state === v.state ? prev.since : now,
+      checkedAt: now,
+      probe,
+    };
+    current.set(d.id, h);
+    if (prev?.state !== v.state && (prev || v.state === 'critical' || v.state === 'warning')) raise(h, prev?.state ?? null);
+    return h;
+  }
+
+  function raise(h: ContainerHealth, from: HealthState | null) {
+    const message = `${h.name} is ${h.state}${h.reasons.length ? `: ${h.reasons.join('; ')}` : ''}`;
+    const id = events.record({
+      type: `health.${h.state}`,
+      containerId: h.id,
+      container: h.name,
+      actor: 'app',
+      outcome: h.state === 'critical' ? 'error' : 'ok',
+      error: h.state === 'critical' ? message : undefined,
+      details: { from, reasons: h.reasons, probe: h.probe },
+    });
+    const alert: Alert = { id, ts: h.checkedAt, containerId: h.id, container: h.name, from, to: h.state, level: LEVEL[h.state], message };
+    alerts.unshift(alert);
+    alerts.splice(50);
+    bus.emit('alerts.raised', alert);
+  }
+
+  async function checkAll(): Promise<void> {
+    if (checking) return checking;
+    checking = (async () => {
+      const seen = new Set<string>();
+      for (const engine of docker.engines.all()) {
+        if (engine.monitor.get().state !== 'connected') continue;
+        try {
+          const list = await engine.docker.listContainers({ all: true, filters: { label: [`${LABEL_MANAGED}=true`] } });
+          const results = await Promise.all(list.map((c) => judge(engine, c.Id)));
+          for (const r of results) if (r) seen.add(r.id);
+        } catch (e) {
+          log.debug('health check failed', { engine: engine.name, message: (e as Error).message });
+          for (const h of current.values()) if (h.engine === engine.id) seen.add(h.id); // keep what we knew
+        }
+      }
+      for (const id of [...current.keys()]) if (!seen.has(id)) current.delete(id);
+      bus.emit('health.changed', [...current.values()]);
+    })().finally(() => (checking = undefined));
+    return checking;
+  }
+
+  function snapshot(now = Date.now()) {
+    const s = opts.settings();
+    db.transaction(() => {
+      for (const h of current.values()) {
+        const st = docker.stats.get(h.id);
+        insertSnap.run(h.id, now, h.state, JSON.stringify(h.reasons), st?.cpuPercent ?? null, st?.memoryPercent ?? null);
+      }
+      db.prepare('DELETE FROM health_snapshots WHERE ts < ?').run(now - s.retentionDays * 86_400_000);
+    })();
+  }
+
+  function schedule() {
+    if (!running) return;
+    const s = opts.settings();
+    checkTimer = setTimeout(() => void checkAll().finally(schedule), s.checkIntervalSeconds * 1000);
+    checkTimer.unref?.();
+  }
+  function scheduleSnap() {
+    if (!running) return;
+    snapTimer = setTimeout(() => {
+      try {
+        snapshot();
+      } catch (e) {
+        log.warn('health snapshot failed', { message: (e as Error).message });
+      }
+      scheduleSnap();
+    }, opts.settings().snapshotIntervalSeconds * 1000);
+    snapTimer.unref?.();
+  }
+
+  const offEvents = docker.onDockerEvent((e, engine) => {
+    const action = e.Action.split(':')[0]!;
+    if (action === 'destroy') {
+      current.delete(e.Actor.ID);
+      bus.emit('health.changed', [...current.values()]);
+    } else if (['die', 'oom', 'start', 'health_status', 'pause', 'unpause'].includes(action)) {
+      void judge(engine, e.Actor.ID).then(() => bus.emit('health.changed', [...current.values()]));
+    }
+  });
+
+  const handlers = {
+    'health.list': () => [...current.values()],
+    'health.report': async ({ id, hours }) => {
+      let h = current.get(id) ?? [...current.values()].find((x) => x.name === id || x.id.startsWith(id));
+      if (!h) {
+        for (const engine of docker.engines.all()) {
+          h = (await judge(engine, id).catch(() => null)) ?? undefined;
+          if (h) break;
+        }
+      }
+      if (!h) throw new AppError('NOT_FOUND', `no managed container "${id}" to report on`);
+      const rows = db
+        .prepare('SELECT ts, state, reasons FROM health_snapshots WHERE container_id = ? AND ts >= ? ORDER BY ts')
+        .all(h.id, Date.now() - hours * 3_600_000) as { ts: number; state: HealthState; reasons: string }[];
+      const report: HealthReport = { current: h, history: rows.map((r) => ({ ts: r.ts, state: r.state, reasons: JSON.parse(r.reasons) as string[] })) };
+      return report;
+    },
+    'alerts.list': () => alerts,
+    'alerts.dismiss': ({ id }) => {
+      const i = alerts.findIndex((a) => a.id === id);
+      if (i >= 0) alerts.splice(i, 1);
+      return { dismissed: i >= 0 };
+    },
+  } satisfies Partial<Handlers>;
+
+  return {
+    handlers,
+    checkAll,
+    snapshot,
+    /** Every managed container's current verdict (the tray's overall status counts the critical ones). */
+    current: (): ContainerHealth[] => [...current.values()],
+    criticalCount: (): number => [...current.values()].filter((h) => h.state === 'critical').length,
+    get: (id: string) => current.get(id),
+    start() {
+      running = true;
+      void checkAll();
+      schedule();
+      scheduleSnap();
+    },
+    /** After a settings change: the new intervals apply from now. */
+    reschedule() {
+      clearTimeout(checkTimer);
+      clearTimeout(snapTimer);
+      schedule();
+      scheduleSnap();
+    },
+    stop() {
+      running = false;
+      offEvents();
+      clearTimeout(checkTimer);
+      clearTimeout(snapTimer);
+    },
+  };
+}
+export type HealthService = ReturnType<typeof createHealthService>;
