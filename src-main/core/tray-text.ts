@@ -5,5 +5,17 @@ import { formatPercent } from '@shared/units';
 export function trayTooltip(s: OverallStatus, engine: EngineStatus): string {
   const engineText =
     engine.state === 'connected' ? `Docker ${engine.version ?? ''} connected` : engine.state === 'connecting' ? 'Docker: connecting…' : 'Docker unreachable';
-  return [`MLEnv Desktop: ${s.level}`, `CPU ${formatPercent(s.cpuPercent)} · Memory ${formatPercent(s.memoryPercent)}`, engineText, ...s.reasons.slice(0, 2)].join('\n');
+  const gpu =
+    s.gpuUtilPercent === null || s.gpuUtilPercent === undefined
+      ? undefined
+      : `GPU ${formatPercent(s.gpuUtilPercent)} · VRAM ${formatPercent(s.vramPercent)}`;
+  const running = s.containersRunning ?? 0;
+  return [
+    `MLEnv Desktop: ${s.level}`,
+    `CPU ${formatPercent(s.cpuPercent)} · Memory ${formatPercent(s.memoryPercent)}`,
+    ...(gpu ? [gpu] : []),
+    `${running} container${running === 1 ? '' : 's'} running`,
+    engineText,
+    ...s.reasons.slice(0, 2),
+  ].join('\n');
 }

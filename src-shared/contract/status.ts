@@ -11,6 +11,12 @@ export interface OverallStatus {
   cpuPercent: number | null;
   memoryPercent: number | null;
   engine: 'connecting' | 'connected' | 'unreachable';
+  /** Mean utilisation over the GPUs that report it; null without GPUs. */
+  gpuUtilPercent?: number | null;
+  /** VRAM used over all GPUs, % of their total; null where unknown. */
+  vramPercent?: number | null;
+  /** Running managed containers. */
+  containersRunning?: number;
 }
 
 export const statusRequests = {
