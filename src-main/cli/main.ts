@@ -2,9 +2,11 @@
 import { VERSION } from '../version';
 import { UsageError } from './args';
 import { serve, SERVE_USAGE } from './serve';
+import { stats, STATS_USAGE } from './stats';
 
 const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => Promise<void> }> = {
   serve: { usage: SERVE_USAGE, run: serve },
+  stats: { usage: STATS_USAGE, run: stats },
 };
 
 const help = () =>

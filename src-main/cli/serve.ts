@@ -1,7 +1,9 @@
+import type { ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from '../core/app';
 import { log } from '../core/log';
+import { createPrometheusExport } from '../core/metrics/prometheus';
 import { defaultDataDir } from '../core/paths';
 import { isLoopback, newToken } from '../serve/auth';
 import { startServer } from '../serve/server';
@@ -30,7 +32,13 @@ export async function serve(argv: string[]): Promise<void> {
   const staticDir = fileURLToPath(new URL('../renderer/', import.meta.url));
   let server;
   try {
-    server = await startServer({ app, host, port: parsePort(values.port, 8765), token, staticDir });
+    const prometheus = createPrometheusExport(() => app.sampler.latest());
+    const routes = {
+      '/metrics': async (_req: unknown, res: ServerResponse) => {
+        res.writeHead(200, { 'Content-Type': prometheus.contentType }).end(await prometheus.render());
+      },
+    };
+    server = await startServer({ app, host, port: parsePort(values.port, 8765), token, staticDir, routes });
   } catch (e) {
     await app.dispose();
     throw e;
