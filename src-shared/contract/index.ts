@@ -3,7 +3,11 @@
 import type { z } from 'zod';
 import { appRequests } from './app';
 import type { EventDef, RequestDef } from './define';
-import { engineEvents, engineRequests } from './engine';
+import { containersEvents, containersRequests } from './containers';
+import { engineEvents, engineRequests, enginesEvents, enginesRequests } from './engine';
+import { healthEvents, healthRequests } from './health';
+import { imagesEvents, imagesRequests } from './images';
+import { journalRequests } from './journal';
 import { metricsEvents, metricsRequests } from './metrics';
 import { settingsEvents, settingsRequests } from './settings';
 import { statusEvents, statusRequests } from './status';
@@ -12,6 +16,11 @@ export const requests = {
   ...appRequests,
   ...settingsRequests,
   ...engineRequests,
+  ...enginesRequests,
+  ...containersRequests,
+  ...imagesRequests,
+  ...journalRequests,
+  ...healthRequests,
   ...metricsRequests,
   ...statusRequests,
 } satisfies Record<string, RequestDef>;
@@ -19,6 +28,10 @@ export const requests = {
 export const events = {
   ...settingsEvents,
   ...engineEvents,
+  ...enginesEvents,
+  ...containersEvents,
+  ...imagesEvents,
+  ...healthEvents,
   ...metricsEvents,
   ...statusEvents,
 } satisfies Record<string, EventDef>;
@@ -40,8 +53,15 @@ export const isRequestName = (n: unknown): n is RequestName =>
   typeof n === 'string' && Object.prototype.hasOwnProperty.call(requests, n);
 
 export type * from './app';
+export type * from './container-stats';
+export type * from './containers';
 export type * from './engine';
+export type * from './health';
+export type * from './images';
+export type * from './journal';
 export type * from './metrics';
 export type * from './settings';
 export type * from './status';
 export { DEFAULT_SETTINGS, settingsSchema, settingsPatchSchema } from './settings';
+export { launchSchema } from './containers';
+export { engineAddSchema } from './engine';

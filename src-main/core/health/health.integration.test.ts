@@ -1,0 +1,104 @@
+// Health on the real engine: an OOM-killed container and a probe that stops answering turn
+// critical with alerts and journal rows; streaming stats report CPU as % of the container's limit.
+import type Docker from 'dockerode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Alert } from '@shared/contract';
+import { realDocker, TEST_IMAGE, tmpDataDir } from '../../test-support';
+import type { App } from '../app';
+import { call, removeTestContainers, RUN, startApp, testLabels, waitFor } from '../docker/test-helpers';
+
+const docker = await realDocker();
+
+describe.skipIf(!docker)('container health on the real engine', () => {
+  const d = docker as Docker;
+  let app: App;
+  const alerts: Alert[] = [];
+
+  beforeAll(async () => {
+    app = await startApp(tmpDataDir(), d);
+    await call(app, 'settings.update', { patch: { health: { checkIntervalSeconds: 1, probeTimeoutMs: 500 } } });
+    app.bus.on('alerts.raised', (a) => alerts.push(a));
+  });
+  afterAll(async () => {
+    await removeTestContainers(d);
+    await app?.dispose();
+  });
+
+  it('turns critical when a container allocates past its memory limit and is OOM-killed', async () => {
+    const c = await call(app, 'containers.launch', {
+      image: TEST_IMAGE,
+      name: `mlenv-t-oom-${RUN}`,
+      memory: '32m',
+      command: ['sh', '-c', 'x=a; while true; do x=$x$x; done'],
+      labels: testLabels,
+    });
+    const h = await waitFor(() => app.health.get(c.id)?.state === 'critical' && app.health.get(c.id), 20_000, 'critical health');
+    expect(h.reasons[0]).toMatch(/killed for running out of memory \(OOM\)/);
+    const raw = await d.getContainer(c.id).inspect();
+    expect(raw.State.OOMKilled).toBe(true);
+    expect(alerts).toContainEqual(expect.objectContaining({ containerId: c.id, to: 'critical', level: 'critical', message: expect.stringContaining('out of memory') }));
+    const rows = await waitFor(async () => {
+      const r = await call(app, 'events.list', { container: c.id });
+      return r.some((x) => x.type === 'docker.oom') && r.some((x) => x.type === 'health.critical') && r;
+    }, 5000, 'docker.oom and health.critical rows');
+    expect(rows.find((x) => x.type === 'health.critical')).toMatchObject({ outcome: 'error', container: `mlenv-t-oom-${RUN}` });
+    expect(app.health.criticalCount()).toBeGreaterThanOrEqual(1);
+  });
+
+  it('turns critical when its HTTP probe stops answering, and reports why with history', async () => {
+    const c = await call(app, 'containers.launch', {
+      image: TEST_IMAGE,
+      name: `mlenv-t-probe-${RUN}`,
+      ports: ['0:80'],
+      init: true,
+      probe: { kind: 'http', port: 80, path: '/index.html' },
+      // httpd daemonizes; the shell stays as the container's main process after httpd is gone.
+      command: ['sh', '-c', 'httpd -p 80 -h /www; sleep 3600'],
+      labels: testLabels,
+    });
+    const ok = await waitFor(() => app.health.get(c.id)?.state === 'healthy' && app.health.get(c.id), 10_000, 'healthy');
+    expect(ok.probe).toMatchObject({ ok: true, kind: 'http' });
+    app.health.snapshot();
+
+    const exec = await d.getContainer(c.id).exec({ Cmd: ['killall', 'httpd'] });
+    await exec.start({});
+    const bad = await waitFor(() => app.health.get(c.id)?.state === 'critical' && app.health.get(c.id), 10_000, 'critical after httpd died');
+    expect(bad.reasons[0]).toMatch(/^HTTP probe on http:\/\/127\.0\.0\.1:\d+\/index\.html failed: /);
+    expect(alerts).toContainEqual(expect.objectContaining({ containerId: c.id, from: 'healthy', to: 'critical' }));
+    app.health.snapshot();
+
+    const report = await call(app, 'health.report', { id: `mlenv-t-probe-${RUN}` });
+    expect(report.current).toMatchObject({ id: c.id, state: 'critical' });
+    expect(report.history.map((h) => h.state)).toEqual(['healthy', 'critical']);
+    expect(report.history[1]!.reasons[0]).toMatch(/HTTP probe/);
+  });
+
+  it('streams stats per running managed container with CPU as % of its limit, and closes the stream when it stops', async () => {
+    const c = await call(app, 'containers.launch', {
+      image: TEST_IMAGE,
+      name: `mlenv-t-burn-${RUN}`,
+      cpus: '0.5',
+      memory: '64m',
+      init: true,
+      command: ['sh', '-c', 'while true; do :; done'],
+      labels: testLabels,
+    });
+    const s = await waitFor(() => {
+      const x = app.containerStats.latest().find((st) => st.id === c.id);
+      return x && x.cpuPercent !== null && x;
+    }, 10_000, 'a stats sample with CPU');
+    expect(s).toMatchObject({ name: `mlenv-t-burn-${RUN}`, project: 'default', memoryLimit: 64 * 1024 ** 2 });
+    // Half a CPU busy = about 100 % of a 0.5 CPU limit (a 2-core host would say 25 % of itself).
+    const late = await waitFor(() => {
+      const x = app.containerStats.latest().find((st) => st.id === c.id);
+      return x && x.ts > s.ts && x;
+    }, 5000, 'a later sample');
+    expect(late.cpuPercent).toBeGreaterThan(70);
+    expect(late.cpuPercent).toBeLessThan(130);
+    expect(late.memoryPercent).toBeGreaterThan(0);
+    expect(await call(app, 'containers.stats', {})).toContainEqual(expect.objectContaining({ id: c.id }));
+    await call(app, 'containers.stop', { id: c.id, timeoutSeconds: 0 });
+    await waitFor(() => !app.containerStats.latest().some((st) => st.id === c.id) && !app.docker.stats.openIds().includes(c.id), 5000, 'the stream to close');
+    await waitFor(() => app.health.get(c.id)?.state === 'stopped', 5000, 'stopped on request, not critical');
+  });
+});
