@@ -6,7 +6,11 @@ import type { OverallStatus } from '@shared/contract';
 import { createRouter, type Handlers } from '../router';
 import { createBus } from './bus';
 import { createEngineMonitor } from './docker/engine';
+import { createFileSecretStore, SECRETS_FILE, type SecretStore } from './docker/secrets';
+import { createDockerService } from './docker/service';
+import { createHealthService } from './health/service';
 import { log } from './log';
+import { createMetricsService } from './metrics';
 import { createSampler } from './sampler';
 import { overallStatus } from './status';
 import { DB_FILE, openDatabase } from './store/db';
@@ -21,6 +25,14 @@ export interface AppConfig {
   docker?: Docker;
   /** Path to a better_sqlite3.node built for the running runtime (Electron). */
   sqliteBinding?: string;
+  /** Where registry secrets live: Electron's safeStorage in the desktop app, a 0600 file otherwise. */
+  secrets?: SecretStore;
+  /** False for one-shot readers such as `mlenv stats`: sample, but write no metrics. */
+  persistMetrics?: boolean;
+  /** Environment of the GPU tool processes (tests put fixture executables first on PATH). */
+  toolEnv?: NodeJS.ProcessEnv;
+  /** How often queued metrics are committed (default 5 s). */
+  metricsFlushMs?: number;
 }
 
 export function createApp(config: AppConfig) {
@@ -30,27 +42,38 @@ export function createApp(config: AppConfig) {
   const settings = createSettingsStore(db, events);
   const bus = createBus();
   const engine = createEngineMonitor({ bus, docker: config.docker });
+  const secrets = config.secrets ?? createFileSecretStore(path.join(config.dataDir, SECRETS_FILE));
+  const docker = createDockerService({ db, bus, events, engine, secrets });
+  const health = createHealthService({ db, bus, events, docker, settings: () => settings.get().health });
+  bus.on('settings.changed', () => health.reschedule());
   const sampler = createSampler({
     bus,
     intervalMs: config.sampleIntervalMs ?? settings.get().sampleIntervalMs,
     liveWindowSeconds: settings.get().liveWindowSeconds,
+    tools: { nvidiaSmi: settings.get().metrics.nvidiaSmiPath, tegrastats: settings.get().metrics.tegrastatsPath },
+    containers: { latest: () => docker.latestStats() },
+    toolEnv: config.toolEnv,
   });
+  const metrics = createMetricsService({ db, bus, events, retention: () => settings.get().metrics, flushMs: config.metricsFlushMs });
 
   let status: OverallStatus = overallStatus(undefined, engine.get(), settings.get().thresholds);
   const refreshStatus = () => {
-    const next = overallStatus(sampler.latest(), engine.get(), settings.get().thresholds);
+    const next = overallStatus(sampler.latest(), engine.get(), settings.get().thresholds, health.current());
     if (next.level !== status.level || next.reasons.join() !== status.reasons.join()) {
       status = next;
       bus.emit('status.changed', status);
     } else status = next;
   };
   bus.on('metrics.snapshot', refreshStatus);
+  bus.on('health.changed', refreshStatus); // a container turning critical reddens the tray at once
   bus.on('engine.status', (s) => {
     refreshStatus();
     events.record({ type: `engine.${s.state}`, engine: s.host, outcome: s.state === 'unreachable' ? 'error' : 'ok', error: s.error });
   });
 
   const handlers: Handlers = {
+    ...docker.handlers,
+    ...health.handlers,
     'app.info': () => ({
       name: 'MLEnv Desktop',
       version: config.version,
@@ -65,13 +88,19 @@ export function createApp(config: AppConfig) {
     'settings.get': () => settings.get(),
     'settings.update': ({ patch }) => {
       const next = settings.update(patch);
-      sampler.configure({ intervalMs: config.sampleIntervalMs ?? next.sampleIntervalMs, liveWindowSeconds: next.liveWindowSeconds });
+      sampler.configure({
+        intervalMs: config.sampleIntervalMs ?? next.sampleIntervalMs,
+        liveWindowSeconds: next.liveWindowSeconds,
+        tools: { nvidiaSmi: next.metrics.nvidiaSmiPath, tegrastats: next.metrics.tegrastatsPath },
+      });
       bus.emit('settings.changed', next);
       refreshStatus();
       return next;
     },
     'engine.get': () => engine.get(),
     'metrics.recent': ({ seconds }) => sampler.recent(seconds),
+    'metrics.series': ({ prefix }) => metrics.series(prefix),
+    'metrics.history': (input) => metrics.history(input),
     'status.get': () => status,
   };
 
@@ -91,13 +120,24 @@ export function createApp(config: AppConfig) {
     settings,
     engine,
     sampler,
+    metrics,
+    docker,
+    health,
+    /** Newest streaming stats of every running managed container, for the sampler's tick. */
+    containerStats: { latest: () => docker.latestStats() },
     getStatus: () => status,
     async start() {
       engine.start();
+      docker.start();
+      health.start();
+      if (config.persistMetrics !== false) metrics.start();
       await sampler.start();
     },
     async dispose() {
       sampler.stop();
+      if (config.persistMetrics !== false) metrics.stop(); // commits the last batch
+      health.stop();
+      docker.stop();
       engine.stop();
       db.close();
     },
