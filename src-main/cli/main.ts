@@ -1,11 +1,21 @@
 // `mlenv`: the command-line entry. Each command is a module of its own.
 import { VERSION } from '../version';
 import { UsageError } from './args';
+import { health, HEALTH_USAGE } from './health';
+import { rm, RM_USAGE, start, START_USAGE, stop, STOP_USAGE } from './lifecycle';
+import { logs, LOGS_USAGE } from './logs';
+import { ps, PS_USAGE } from './ps';
 import { serve, SERVE_USAGE } from './serve';
 import { stats, STATS_USAGE } from './stats';
 
 const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => Promise<void> }> = {
   serve: { usage: SERVE_USAGE, run: serve },
+  ps: { usage: PS_USAGE, run: ps },
+  logs: { usage: LOGS_USAGE, run: logs },
+  start: { usage: START_USAGE, run: start },
+  stop: { usage: STOP_USAGE, run: stop },
+  rm: { usage: RM_USAGE, run: rm },
+  health: { usage: HEALTH_USAGE, run: health },
   stats: { usage: STATS_USAGE, run: stats },
 };
 
