@@ -6,6 +6,7 @@ import { createApp, type App } from '../core/app';
 import { log } from '../core/log';
 import { VERSION } from '../version';
 import { connectIpc } from './ipc';
+import { createKeychainSecretStore } from './secrets';
 import { createTray } from './tray';
 import { createMainWindow } from './window';
 
@@ -53,7 +54,8 @@ if (!electronApp.requestSingleInstanceLock()) {
 
   electronApp.whenReady().then(async () => {
     try {
-      core = createApp({ dataDir: electronApp.getPath('userData'), version: VERSION, sqliteBinding: sqliteBinding() });
+      const dataDir = electronApp.getPath('userData');
+      core = createApp({ dataDir, version: VERSION, sqliteBinding: sqliteBinding(), secrets: createKeychainSecretStore(dataDir) });
     } catch (e) {
       log.error('cannot start', { message: (e as Error).message });
       new Notification({ title: 'MLEnv Desktop cannot start', body: (e as Error).message }).show();
@@ -65,6 +67,12 @@ if (!electronApp.requestSingleInstanceLock()) {
     core.bus.on('status.changed', (s) => {
       if ((s.level === 'critical' || s.level === 'unreachable') && Notification.isSupported()) {
         new Notification({ title: `MLEnv Desktop: ${s.level}`, body: s.reasons[0] ?? '' }).show();
+      }
+    });
+    // Container health alerts as native notifications (recoveries included, so the user knows it passed).
+    core.bus.on('alerts.raised', (a) => {
+      if (a.level !== 'info' || a.from === 'critical' || a.from === 'warning') {
+        if (Notification.isSupported()) new Notification({ title: `MLEnv: ${a.container} is ${a.to}`, body: a.message }).show();
       }
     });
     await core.start();
