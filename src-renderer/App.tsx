@@ -1,11 +1,15 @@
 import { useEffect, useState, type ComponentType } from 'react';
 import { EngineBadge } from './components/EngineBadge';
 import { Dashboard } from './pages/Dashboard';
+import { History } from './pages/History';
 import { useLink } from './store/link';
 import { useLive } from './store/live';
 
 /** Pages by hash route; a new page is one line here. */
-const PAGES: { path: string; title: string; component: ComponentType }[] = [{ path: 'dashboard', title: 'Dashboard', component: Dashboard }];
+const PAGES: { path: string; title: string; component: ComponentType }[] = [
+  { path: 'dashboard', title: 'Dashboard', component: Dashboard },
+  { path: 'history', title: 'History', component: History },
+];
 
 const currentPath = () => location.hash.replace(/^#\/?/, '').split('/')[0] || PAGES[0]!.path;
 

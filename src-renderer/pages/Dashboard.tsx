@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import { formatBytes, formatPercent } from '@shared/units';
+import { GpuCards } from '../components/GpuCards';
 import { Sparkline } from '../components/Sparkline';
 import { StatCard } from '../components/StatCard';
 import { useLive } from '../store/live';
@@ -35,6 +36,7 @@ export function Dashboard() {
           <Sparkline data={series.load} color="var(--accent-4)" />
         </StatCard>
       </div>
+      <GpuCards gpus={latest.gpus ?? []} source={latest.gpuSource} jetson={latest.jetson} />
       <section className="card">
         <h3>CPU cores</h3>
         <div className="cores" data-testid="cpu-cores">
