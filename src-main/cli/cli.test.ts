@@ -1,0 +1,78 @@
+// The `mlenv` binary as a user runs it: the built dist/main/cli.js in a real process.
+import { execFileSync, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tmpDataDir } from '../test-support';
+
+const ROOT = path.resolve(__dirname, '../..');
+const CLI = path.join(ROOT, 'dist/main/cli.js');
+
+beforeAll(() => {
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs'), '--if-needed'], { cwd: ROOT, stdio: 'ignore' });
+}, 120_000);
+
+function run(args: string[], timeoutMs = 15_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [CLI, ...args], { cwd: ROOT });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
+    p.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('mlenv CLI', () => {
+  it('prints usage and its version', async () => {
+    expect((await run(['--help'])).stdout).toContain('mlenv serve [--host 127.0.0.1]');
+    expect((await run(['--version'])).stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    const unknown = await run(['frobnicate']);
+    expect(unknown).toMatchObject({ code: 2, stderr: 'mlenv: unknown command "frobnicate"; run mlenv --help\n' });
+  });
+
+  it('serve prints exactly one line with the URL and its token, then serves', async () => {
+    const p = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', tmpDataDir(), '--token', 'a-token-of-sixteen-chars']);
+    const out = await new Promise<string>((resolve) => {
+      let s = '';
+      p.stdout.on('data', (d: Buffer) => {
+        s += d.toString();
+        if (s.endsWith('\n')) resolve(s);
+      });
+    });
+    expect(out).toMatch(/^MLEnv serving at http:\/\/127\.0\.0\.1:\d+\/\?token=a-token-of-sixteen-chars\n$/);
+    const url = new URL(out.trim().slice('MLEnv serving at '.length));
+    expect((await fetch(`${url.origin}/healthz`)).status).toBe(200);
+    const exited = new Promise((r) => p.once('exit', r));
+    p.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+
+  it('refuses a non-loopback host without an explicit token', async () => {
+    const r = await run(['serve', '--host', '0.0.0.0', '--port', '0', '--data-dir', tmpDataDir()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('mlenv: --host 0.0.0.0 exposes the dashboard beyond this machine: give an explicit --token too\n');
+  });
+
+  it('names a port already in use, and a data folder it cannot use', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const port = (blocker.address() as { port: number }).port;
+    const busy = await run(['serve', '--port', String(port), '--data-dir', tmpDataDir()]);
+    blocker.close();
+    expect(busy.code).toBe(1);
+    expect(busy.stderr).toContain(`mlenv: port ${port} on 127.0.0.1 is already in use`);
+
+    const file = path.join(tmpDataDir(), 'file');
+    writeFileSync(file, '');
+    const bad = await run(['serve', '--port', '0', '--data-dir', path.join(file, 'sub')]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain(`mlenv: cannot use data folder ${path.join(file, 'sub')}: ENOTDIR`);
+    expect((await run(['serve', '--port', 'eighty'])).stderr).toContain('--port eighty: use a number from 0 to 65535');
+  });
+});

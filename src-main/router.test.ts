@@ -1,0 +1,63 @@
+import { describe, expect, it, vi } from 'vitest';
+import { AppError } from '@shared/errors';
+import { REQUEST_NAMES, requests } from '@shared/contract';
+import { createRouter, type Handlers } from './router';
+
+// Handlers that record what they were given; each request name maps to one.
+function recordingHandlers(impl?: (name: string, input: unknown) => unknown) {
+  const seen: { name: string; input: unknown }[] = [];
+  const handlers = Object.fromEntries(
+    REQUEST_NAMES.map((name) => [
+      name,
+      (input: unknown) => {
+        seen.push({ name, input });
+        return impl ? impl(name, input) : 'ok';
+      },
+    ]),
+  ) as unknown as Handlers;
+  return { handlers, seen };
+}
+
+describe('router', () => {
+  it('validates, calls the handler with parsed input, wraps the result', async () => {
+    const { handlers, seen } = recordingHandlers();
+    const router = createRouter(handlers);
+    expect(await router.dispatch('metrics.recent', { seconds: 5 })).toEqual({ ok: true, value: 'ok' });
+    expect(seen).toEqual([{ name: 'metrics.recent', input: { seconds: 5 } }]);
+  });
+
+  it('rejects unknown names and bad input with INVALID_INPUT naming the field, without calling the handler', async () => {
+    const { handlers, seen } = recordingHandlers();
+    const onFailure = vi.fn();
+    const router = createRouter(handlers, { onFailure });
+    const unknown = await router.dispatch('nope.nothing', {});
+    expect(unknown).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: 'unknown request "nope.nothing"' } });
+    const bad = await router.dispatch('metrics.recent', { seconds: 'ten' });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(!bad.ok && bad.error.message).toMatch(/^metrics\.recent: seconds: /);
+    expect(seen).toEqual([]);
+    expect(onFailure).toHaveBeenCalledTimes(2);
+  });
+
+  it('passes typed errors through and turns anything else into INTERNAL, never throwing', async () => {
+    const { handlers } = recordingHandlers((name) => {
+      if (name === 'engine.get') throw new AppError('ENGINE_UNAVAILABLE', 'Docker is not running');
+      throw new TypeError('boom');
+    });
+    const router = createRouter(handlers, {
+      onFailure: () => {
+        throw new Error('a broken logger must not break the reply');
+      },
+    });
+    expect(await router.dispatch('engine.get', {})).toEqual({ ok: false, error: { code: 'ENGINE_UNAVAILABLE', message: 'Docker is not running' } });
+    expect(await router.dispatch('app.info', {})).toEqual({ ok: false, error: { code: 'INTERNAL', message: 'app.info failed: boom' } });
+  });
+
+  it('every request input is a strict object schema (so a stray field is an error, not ignored)', () => {
+    for (const name of REQUEST_NAMES) {
+      const schema = requests[name].input;
+      expect(schema.safeParse({ __unexpected__: 1 }).success, name).toBe(false);
+      expect(schema.safeParse(42).success, name).toBe(false);
+    }
+  });
+});

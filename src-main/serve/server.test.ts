@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import WebSocket from 'ws';
+import { REQUEST_NAMES } from '@shared/contract';
+import type { ServerFrame } from '@shared/wire';
+import { createApp, type App } from '../core/app';
+import { tmpDataDir } from '../test-support';
+import { startServer } from './server';
+
+const TOKEN = 'test-token-0123456789abcdef';
+let app: App;
+let server: Awaited<ReturnType<typeof startServer>>;
+let base: string;
+
+beforeAll(async () => {
+  const staticDir = path.join(tmpDataDir(), 'renderer');
+  mkdirSync(staticDir, { recursive: true });
+  writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>MLEnv</title>');
+  app = createApp({ dataDir: tmpDataDir(), version: 'test', sampleIntervalMs: 250 });
+  await app.start();
+  server = await startServer({ app, host: '127.0.0.1', port: 0, token: TOKEN, staticDir });
+  base = `http://127.0.0.1:${server.port}`;
+});
+afterAll(async () => {
+  await server?.close();
+  await app?.dispose();
+});
+
+/** A socket that collects frames; `call` resolves with the result frame of its id. */
+async function connect(query = `?token=${TOKEN}`) {
+  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api/ws${query}`);
+  const frames: ServerFrame[] = [];
+  const waiters: ((f: ServerFrame) => void)[] = [];
+  ws.on('message', (d) => {
+    const f = JSON.parse(d.toString()) as ServerFrame;
+    frames.push(f);
+    waiters.forEach((w) => w(f));
+  });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+  });
+  const next = (pred: (f: ServerFrame) => boolean) =>
+    new Promise<ServerFrame>((resolve) => {
+      const found = frames.find(pred);
+      if (found) return resolve(found);
+      waiters.push((f) => pred(f) && resolve(f));
+    });
+  let id = 0;
+  return {
+    ws,
+    next,
+    sendRaw: (data: string) => ws.send(data),
+    async call(name: string, input: unknown) {
+      const myId = ++id;
+      ws.send(JSON.stringify({ type: 'call', id: myId, name, input }));
+      const f = await next((x) => x.type === 'result' && x.id === myId);
+      return f.type === 'result' ? f.result : undefined;
+    },
+  };
+}
+
+describe('serve mode', () => {
+  it('answers /healthz without a token and 401 on /api without or with a wrong one', async () => {
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect((await fetch(`${base}/api/call/app.info`, { method: 'POST' })).status).toBe(401);
+    const wrong = await fetch(`${base}/api/call/app.info`, { method: 'POST', headers: { Authorization: 'Bearer nope' } });
+    expect(wrong.status).toBe(401);
+    const right = await fetch(`${base}/api/call/app.info`, { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}` } });
+    expect(right.status).toBe(200);
+    expect(await right.json()).toMatchObject({ ok: true, value: { name: 'MLEnv Desktop', version: 'test' } });
+    const viaQuery = await fetch(`${base}/api/call/engine.get?token=${TOKEN}`, { method: 'POST', body: '{}' });
+    expect(viaQuery.status).toBe(200);
+  });
+
+  it('maps HTTP API errors to status codes with the same envelope', async () => {
+    const res = await fetch(`${base}/api/call/metrics.recent`, { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}` }, body: '{"seconds":0}' });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    const notJson = await fetch(`${base}/api/call/app.info`, { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}` }, body: '{oops' });
+    expect(await notJson.json()).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: 'request body is not JSON' } });
+  });
+
+  it('refuses WebSocket upgrades without the token or from another origin', async () => {
+    await expect(connect('')).rejects.toThrow('HTTP 401');
+    await expect(connect('?token=wrong')).rejects.toThrow('HTTP 401');
+    const foreign = new WebSocket(`ws://127.0.0.1:${server.port}/api/ws?token=${TOKEN}`, { origin: 'http://evil.example' });
+    const status = await new Promise<number>((r) => foreign.once('unexpected-response', (_q, res) => r(res.statusCode ?? 0)));
+    expect(status).toBe(403);
+  });
+
+  it('answers malformed payloads to every request with INVALID_INPUT and keeps serving', async () => {
+    const c = await connect();
+    const malformed: unknown[] = [42, 'text', [], { __unexpected__: true }, { seconds: { nested: [1, 2] }, patch: 'x' }];
+    for (const name of REQUEST_NAMES) {
+      for (const input of malformed) {
+        const result = await c.call(name, input);
+        expect(result, `${name} ← ${JSON.stringify(input)}`).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+      }
+    }
+    expect(await c.call('no.such', {})).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: 'unknown request "no.such"' } });
+    c.sendRaw('{not json');
+    expect(await c.next((f) => f.type === 'result' && f.id === null)).toMatchObject({ result: { ok: false, error: { message: 'message is not JSON' } } });
+    c.sendRaw(JSON.stringify({ type: 'call', name: 'app.info' }));
+    // still serving, on the same socket and a new one
+    expect(await c.call('app.info', {})).toMatchObject({ ok: true });
+    const fresh = await connect();
+    expect(await fresh.call('status.get', {})).toMatchObject({ ok: true });
+    c.ws.close();
+    fresh.ws.close();
+    // and every failure is in the events journal
+    expect(app.events.recent(5).every((e) => e.type === 'request.failed' || e.type.startsWith('engine.'))).toBe(true);
+  });
+
+  it('pushes metrics.snapshot events to every connected client', async () => {
+    const c = await connect();
+    const frame = await c.next((f) => f.type === 'event' && f.name === 'metrics.snapshot');
+    expect(frame).toMatchObject({ type: 'event', name: 'metrics.snapshot', payload: { host: { cpu: { cores: expect.any(Number) } } } });
+    c.ws.close();
+  });
+
+  it('serves the renderer, falls back to index.html for app routes, never leaves its folder', async () => {
+    const index = await fetch(`${base}/`);
+    expect(index.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await index.text()).toContain('<title>MLEnv</title>');
+    expect((await fetch(`${base}/history`)).status).toBe(200);
+    expect((await fetch(`${base}/missing.js`)).status).toBe(404);
+    const traversal = await fetch(`${base}/..%2f..%2f..%2fetc%2fpasswd`);
+    expect(await traversal.text()).not.toContain('root:');
+  });
+
+  it('reports a port already in use in plain words', async () => {
+    await expect(startServer({ app, host: '127.0.0.1', port: server.port, token: TOKEN, staticDir: '/nonexistent' })).rejects.toThrow(
+      `port ${server.port} on 127.0.0.1 is already in use`,
+    );
+  });
+});

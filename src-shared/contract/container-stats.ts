@@ -1,0 +1,21 @@
+// Shared by the Docker service (which streams stats per managed container) and the sampler
+// (which puts the latest of them into each snapshot and persists them).
+
+/** One container's figures at one instant, from Docker's streaming stats. Rates are per second. */
+export interface ContainerStats {
+  ts: number;
+  id: string;
+  name: string;
+  project: string | null;
+  /** % of the container's CPU limit (of all host cores when it has none). */
+  cpuPercent: number | null;
+  memoryUsed: number;
+  /** The cgroup limit, or null when unlimited (then the host's memory bounds it). */
+  memoryLimit: number | null;
+  memoryPercent: number | null;
+  netRxBytesPerSec: number | null;
+  netTxBytesPerSec: number | null;
+  blockReadBytesPerSec: number | null;
+  blockWriteBytesPerSec: number | null;
+  pids: number | null;
+}
