@@ -19,3 +19,11 @@ export function trayTooltip(s: OverallStatus, engine: EngineStatus): string {
     ...s.reasons.slice(0, 2),
   ].join('\n');
 }
+
+/** The tray menu's container entries: running managed containers by name (pure, tested without Electron). */
+export function trayContainerItems(running: { id: string; name: string; cpuPercent: number | null; memoryUsed: number }[]) {
+  return [...running]
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .slice(0, 20) // a menu, not a list view: the dashboard has the rest
+    .map((c) => ({ id: c.id, name: c.name, label: `${c.name}  (CPU ${formatPercent(c.cpuPercent, 0)})` }));
+}

@@ -1,27 +1,60 @@
-import { Menu, Tray, nativeImage } from 'electron';
+import { Menu, Tray, nativeImage, type MenuItemConstructorOptions } from 'electron';
 import path from 'node:path';
 import type { OverallStatus, StatusLevel } from '@shared/contract';
 import type { App } from '../core/app';
-import { trayTooltip } from '../core/tray-text';
+import { log } from '../core/log';
+import { trayContainerItems, trayTooltip } from '../core/tray-text';
 
-/** The tray icon: its colour follows the overall status, its tooltip the headline figures. */
-export function createTray(app: App, assetsDir: string, actions: { open(): void; quit(): void }): Tray {
+/**
+ * The tray icon: its colour follows the overall status, its tooltip the headline figures, and its
+ * menu lists the running managed containers (open one in the window, or stop it).
+ */
+export function createTray(app: App, assetsDir: string, actions: { open(route?: string): void; quit(): void }): Tray {
   const icon = (level: StatusLevel) => nativeImage.createFromPath(path.join(assetsDir, 'tray', `${level}.png`));
   const tray = new Tray(icon(app.getStatus().level));
-  tray.setContextMenu(
-    Menu.buildFromTemplate([
-      { label: 'Open dashboard', click: actions.open },
-      { type: 'separator' },
-      { label: 'Quit MLEnv Desktop', click: actions.quit },
-    ]),
-  );
-  tray.on('click', actions.open);
+  let shownIds = '';
+
+  const stop = (id: string, name: string) =>
+    // The same request the UI sends: validated, journaled, and failures worded for a person.
+    void app.router.dispatch('containers.stop', { id, timeoutSeconds: 10 }).then((r) => {
+      if (!r.ok) log.error(`tray: could not stop ${name}`, { message: r.error.message });
+    });
+
+  const buildMenu = () => {
+    const items = trayContainerItems(app.containerStats.latest());
+    shownIds = items.map((c) => c.id).join();
+    const containers: MenuItemConstructorOptions[] = items.length
+      ? items.map((c) => ({
+          label: c.label,
+          submenu: [
+            { label: 'Open', click: () => actions.open(`containers/${c.id}`) },
+            { label: 'Stop', click: () => stop(c.id, c.name) },
+          ],
+        }))
+      : [{ label: 'No managed containers running', enabled: false }];
+    tray.setContextMenu(
+      Menu.buildFromTemplate([
+        { label: 'Open dashboard', click: () => actions.open() },
+        { type: 'separator' },
+        ...containers,
+        { type: 'separator' },
+        { label: 'Quit MLEnv Desktop', click: actions.quit },
+      ]),
+    );
+  };
+  buildMenu();
+  tray.on('click', () => actions.open());
   const render = (s: OverallStatus) => {
     tray.setImage(icon(s.level));
     tray.setToolTip(trayTooltip(s, app.engine.get()));
   };
   render(app.getStatus());
   app.bus.on('status.changed', render);
-  app.bus.on('metrics.snapshot', () => tray.setToolTip(trayTooltip(app.getStatus(), app.engine.get())));
+  app.bus.on('metrics.snapshot', (s) => {
+    tray.setToolTip(trayTooltip(app.getStatus(), app.engine.get()));
+    // Rebuilt only when the set of running containers changes, not every tick.
+    const ids = trayContainerItems(s.containers ?? []).map((c) => c.id).join();
+    if (ids !== shownIds) buildMenu();
+  });
   return tray;
 }
