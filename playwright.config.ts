@@ -1,10 +1,12 @@
 import { defineConfig } from '@playwright/test';
 
-// Playwright cannot download its browsers here: drive Debian's Chromium (override with CHROMIUM_PATH).
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { CHROMIUM } from './e2e/environment';
+
+// Playwright cannot download its browsers here: it drives Debian's Chromium (CHROMIUM_PATH overrides).
 
 export default defineConfig({
   testDir: 'e2e',
+  globalSetup: './e2e/global-setup.ts',
   timeout: 60_000,
   expect: { timeout: 15_000 },
   workers: 1,
