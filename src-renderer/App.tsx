@@ -1,5 +1,10 @@
 import { useEffect, useState, type ComponentType } from 'react';
 import { EngineBadge } from './components/EngineBadge';
+import { AlertsBanner } from './docker/AlertsBanner';
+import { Containers } from './pages/Containers';
+import { Events } from './pages/Events';
+import { Images } from './pages/Images';
+import { Settings } from './pages/Settings';
 import { Dashboard } from './pages/Dashboard';
 import { History } from './pages/History';
 import { useLink } from './store/link';
@@ -9,6 +14,10 @@ import { useLive } from './store/live';
 const PAGES: { path: string; title: string; component: ComponentType }[] = [
   { path: 'dashboard', title: 'Dashboard', component: Dashboard },
   { path: 'history', title: 'History', component: History },
+  { path: 'containers', title: 'Containers', component: Containers },
+  { path: 'images', title: 'Images', component: Images },
+  { path: 'events', title: 'Events', component: Events },
+  { path: 'settings', title: 'Settings', component: Settings },
 ];
 
 const currentPath = () => location.hash.replace(/^#\/?/, '').split('/')[0] || PAGES[0]!.path;
@@ -60,6 +69,7 @@ export function App() {
           {error}
         </div>
       )}
+      <AlertsBanner />
       <main>
         <Page />
       </main>

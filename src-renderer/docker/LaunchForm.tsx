@@ -1,0 +1,129 @@
+import { useMemo, useState, type FormEvent } from 'react';
+import { launchSchema, type LaunchInput } from '@shared/contract';
+import { splitCommand } from '@shared/launch';
+import { api } from '../api';
+import { errorText } from './format';
+
+const FIELDS = ['image', 'name', 'project', 'cpus', 'memory', 'shmSize', 'gpus', 'ports', 'env', 'volumes', 'command', 'restart'] as const;
+type Field = (typeof FIELDS)[number];
+type Form = Record<Field, string>;
+const EMPTY: Form = { image: '', name: '', project: 'default', cpus: '', memory: '', shmSize: '', gpus: '', ports: '', env: '', volumes: '', command: '', restart: 'no' };
+const lines = (s: string) => s.split(/[\n,]/).map((x) => x.trim()).filter(Boolean);
+
+/** Form strings → the launch request, plus per-field messages from the same parsers the core uses. */
+export function toLaunch(f: Form): { input: LaunchInput; errors: Partial<Record<Field, string>> } {
+  const errors: Partial<Record<Field, string>> = {};
+  let command: string[] | undefined;
+  try {
+    command = f.command.trim() ? splitCommand(f.command) : undefined;
+  } catch (e) {
+    errors.command = errorText(e);
+  }
+  const opt = (v: string) => (v.trim() ? v.trim() : undefined);
+  const input: LaunchInput = {
+    image: f.image.trim(),
+    ...(opt(f.name) ? { name: opt(f.name) } : {}),
+    project: f.project.trim() || 'default',
+    ...(opt(f.cpus) ? { cpus: opt(f.cpus) } : {}),
+    ...(opt(f.memory) ? { memory: opt(f.memory) } : {}),
+    ...(opt(f.shmSize) ? { shmSize: opt(f.shmSize) } : {}),
+    ...(opt(f.gpus) ? { gpus: opt(f.gpus) } : {}),
+    ...(lines(f.ports).length ? { ports: lines(f.ports) } : {}),
+    ...(f.env.trim() ? { env: f.env.split('\n').map((x) => x.trim()).filter(Boolean) } : {}),
+    ...(lines(f.volumes).length ? { volumes: lines(f.volumes) } : {}),
+    ...(command?.length ? { command } : {}),
+    ...(f.restart !== 'no' ? { restart: f.restart as LaunchInput['restart'] } : {}),
+    init: true,
+  };
+  const r = launchSchema.safeParse(input);
+  if (!r.success) {
+    for (const i of r.error.issues) {
+      const k = String(i.path[0]) as Field;
+      if (FIELDS.includes(k) && !errors[k]) errors[k] = i.message;
+    }
+  }
+  return { input, errors };
+}
+
+const LABELS: Record<Field, [string, string]> = {
+  image: ['Image', 'busybox:latest or nvcr.io/nvidia/pytorch:25.12-py3'],
+  name: ['Name', 'optional'],
+  project: ['Project', 'default'],
+  cpus: ['CPUs', '2, 0.5 or 500m'],
+  memory: ['Memory', '512m, 1g, 1.5GiB'],
+  shmSize: ['Shared memory', '1g'],
+  gpus: ['GPUs', 'all, 2 or 0,1'],
+  ports: ['Ports', '8888:8888, 0:80 (0 = any free port)'],
+  env: ['Environment', 'NAME=value, one a line'],
+  volumes: ['Volumes', '/home/me/work:/workspace'],
+  command: ['Command', "sh -c 'echo hi'"],
+  restart: ['Restart', ''],
+};
+
+export function LaunchForm({ onLaunched }: { onLaunched: (id: string) => void }) {
+  const [form, setForm] = useState<Form>(EMPTY);
+  const [touched, setTouched] = useState<Set<Field>>(new Set());
+  const [state, setState] = useState<{ kind: 'idle' | 'launching' } | { kind: 'error'; message: string }>({ kind: 'idle' });
+  const { input, errors } = useMemo(() => toLaunch(form), [form]);
+  const set = (k: Field, v: string) => {
+    setForm((f) => ({ ...f, [k]: v }));
+    setTouched((t) => new Set(t).add(k));
+  };
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setTouched(new Set(FIELDS));
+    if (Object.keys(errors).length) return;
+    setState({ kind: 'launching' });
+    try {
+      const c = await api.call('containers.launch', input);
+      setState({ kind: 'idle' });
+      setForm(EMPTY);
+      setTouched(new Set());
+      onLaunched(c.id);
+    } catch (err) {
+      setState({ kind: 'error', message: errorText(err) });
+    }
+  };
+  const field = (k: Field) => {
+    const [label, placeholder] = LABELS[k];
+    const err = touched.has(k) ? errors[k] : undefined;
+    const props = { id: `launch-${k}`, 'data-testid': `launch-${k}`, value: form[k], 'aria-invalid': err ? true : undefined };
+    return (
+      <label key={k} className={`field field-${k}`}>
+        <span>{label}</span>
+        {k === 'restart' ? (
+          <select {...props} onChange={(e) => set(k, e.target.value)}>
+            {['no', 'always', 'unless-stopped', 'on-failure'].map((o) => (
+              <option key={o}>{o}</option>
+            ))}
+          </select>
+        ) : k === 'env' || k === 'volumes' ? (
+          <textarea {...props} rows={2} placeholder={placeholder} onChange={(e) => set(k, e.target.value)} />
+        ) : (
+          <input {...props} placeholder={placeholder} onChange={(e) => set(k, e.target.value)} />
+        )}
+        {err && (
+          <small className="field-error" data-testid={`launch-${k}-error`}>
+            {err}
+          </small>
+        )}
+      </label>
+    );
+  };
+  return (
+    <form className="card launch-form" onSubmit={(e) => void submit(e)} data-testid="launch-form">
+      <h3>Launch a container</h3>
+      <div className="launch-grid">{FIELDS.map(field)}</div>
+      <div className="form-actions">
+        <button type="submit" data-testid="launch-submit" disabled={state.kind === 'launching' || !form.image.trim()}>
+          {state.kind === 'launching' ? 'Launching… (pulling if needed)' : 'Launch'}
+        </button>
+        {state.kind === 'error' && (
+          <span className="inline-error" role="alert" data-testid="launch-error">
+            {state.message}
+          </span>
+        )}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,155 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import type { ImageSummary, PullProgress } from '@shared/contract';
+import { checkImageRef } from '@shared/launch';
+import { formatBytes } from '@shared/units';
+import { api } from '../api';
+import { errorText, shortId } from '../docker/format';
+
+const pct = (cur: number | null, tot: number | null) => (cur !== null && tot ? Math.min(100, (100 * cur) / tot) : 0);
+
+function Bar({ value, label, testId }: { value: number; label: string; testId?: string }) {
+  return (
+    <div className="progress" title={label} data-testid={testId} data-value={value.toFixed(0)}>
+      <div className="progress-fill" style={{ width: `${value}%` }} />
+    </div>
+  );
+}
+
+export function Images() {
+  const [images, setImages] = useState<ImageSummary[]>();
+  const [error, setError] = useState<string>();
+  const [ref, setRef] = useState('');
+  const [pulls, setPulls] = useState<Map<string, PullProgress>>(new Map());
+  const [pullError, setPullError] = useState<string>();
+  const [confirm, setConfirm] = useState<string>();
+
+  const load = useCallback(() => {
+    api.call('images.list', {}).then(
+      (i) => {
+        setImages(i);
+        setError(undefined);
+      },
+      (e: unknown) => setError(errorText(e)),
+    );
+  }, []);
+  useEffect(() => {
+    load();
+    return api.on('pull.progress', (p) => setPulls((m) => new Map(m).set(p.ref, p)));
+  }, [load]);
+
+  let refError: string | undefined;
+  try {
+    if (ref.trim()) checkImageRef(ref);
+  } catch (e) {
+    refError = errorText(e);
+  }
+  const pull = async (e: FormEvent) => {
+    e.preventDefault();
+    setPullError(undefined);
+    try {
+      await api.call('images.pull', { ref: ref.trim() });
+      setRef('');
+      load();
+    } catch (err) {
+      setPullError(errorText(err));
+    }
+  };
+  const remove = async (tag: string, force: boolean) => {
+    try {
+      await api.call('images.remove', { ref: tag, force });
+      setConfirm(undefined);
+      load();
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
+
+  return (
+    <div className="images" data-testid="images-page">
+      <form className="card pull-form" onSubmit={(e) => void pull(e)}>
+        <h3>Pull an image</h3>
+        <div className="toolbar">
+          <input value={ref} onChange={(e) => setRef(e.target.value)} placeholder="nvcr.io/nvidia/pytorch:25.12-py3" data-testid="pull-ref" aria-invalid={refError ? true : undefined} />
+          <button type="submit" disabled={!ref.trim() || !!refError} data-testid="pull-submit">
+            Pull
+          </button>
+        </div>
+        {refError && <small className="field-error">{refError}</small>}
+        {pullError && (
+          <p className="inline-error" role="alert">
+            {pullError}
+          </p>
+        )}
+        {[...pulls.values()].map((p) => (
+          <div key={p.ref} className="pull" data-testid="pull-progress">
+            <div className="toolbar">
+              <strong className="mono">{p.ref}</strong>
+              <span className="muted">
+                {p.error ? `failed: ${p.error}` : p.done ? 'done' : 'pulling'} · {formatBytes(p.current)} of {formatBytes(p.total)}
+              </span>
+              {p.done && <button onClick={() => setPulls((m) => (m.delete(p.ref), new Map(m)))}>Hide</button>}
+            </div>
+            <Bar value={pct(p.current, p.total)} label="total" testId="pull-total" />
+            {p.layers.map((l) => (
+              <div key={l.id} className="layer">
+                <span className="mono">{l.id}</span> <span className="muted">{l.status}</span>
+                <Bar value={l.total ? pct(l.current, l.total) : /complete|exists/i.test(l.status) ? 100 : 0} label={l.status} />
+              </div>
+            ))}
+          </div>
+        ))}
+      </form>
+      {error && (
+        <div className="banner error inline" role="alert">
+          {error}
+        </div>
+      )}
+      <section className="card">
+        <h3>Images</h3>
+        {!images && !error && <p className="muted">Loading images…</p>}
+        {images?.length === 0 && <p className="empty">No images on this engine.</p>}
+        {images && images.length > 0 && (
+          <table className="table" data-testid="images-table">
+            <thead>
+              <tr>
+                <th>Tags</th>
+                <th>ID</th>
+                <th>Size</th>
+                <th>Created</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {images.map((i) => {
+                const tag = i.tags[0] ?? i.id;
+                return (
+                  <tr key={i.id}>
+                    <td className="mono">{i.tags.join(', ') || '<untagged>'}</td>
+                    <td className="mono">{shortId(i.id.replace('sha256:', ''))}</td>
+                    <td>{formatBytes(i.size)}</td>
+                    <td>{new Date(i.created).toLocaleDateString()}</td>
+                    <td>
+                      {confirm === i.id ? (
+                        <span className="actions confirm">
+                          Remove {tag}?
+                          <button className="danger" onClick={() => void remove(tag, false)}>
+                            Remove
+                          </button>
+                          <button onClick={() => setConfirm(undefined)}>Cancel</button>
+                        </span>
+                      ) : (
+                        <button className="danger" onClick={() => setConfirm(i.id)}>
+                          Remove
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </div>
+  );
+}

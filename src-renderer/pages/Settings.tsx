@@ -1,0 +1,14 @@
+import { EnginesSettings } from '../docker/EnginesSettings';
+import { HealthSettings } from '../docker/HealthSettings';
+import { RegistrySettings } from '../docker/RegistrySettings';
+
+/** Settings: one section component per area (each area adds its own line here). */
+export function Settings() {
+  return (
+    <div className="settings" data-testid="settings-page">
+      <EnginesSettings />
+      <RegistrySettings />
+      <HealthSettings />
+    </div>
+  );
+}
