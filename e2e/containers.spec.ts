@@ -1,0 +1,92 @@
+// Through what a user clicks: launch a busybox container from the Containers page, see it running,
+// read its logs, stop it; the launch form refuses a bad value before anything reaches the engine.
+import { execFileSync } from 'node:child_process';
+import { expect, test } from '@playwright/test';
+import { startServe, type Served } from './serve';
+
+const IMAGE = process.env.MLENV_TEST_IMAGE ?? 'mlenv-test/busybox:latest';
+const NAME = `mlenv-e2e-${process.pid}`;
+let served: Served;
+
+test.beforeAll(async () => {
+  served = await startServe();
+});
+test.afterAll(async () => {
+  try {
+    execFileSync('docker', ['rm', '-f', NAME], { stdio: 'ignore' });
+  } catch {
+    // already gone
+  }
+  await served?.stop();
+});
+
+test('launch a container, see it running, read its logs, stop it', async ({ page }) => {
+  const problems: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+  page.on('pageerror', (e) => problems.push(e.message));
+
+  await page.goto(served.url);
+  await page.getByRole('link', { name: 'Containers' }).click();
+  await expect(page.getByTestId('containers-page')).toBeVisible();
+
+  // A bad memory string is refused in the form, with the value and what is accepted.
+  await page.getByTestId('launch-image').fill(IMAGE);
+  await page.getByTestId('launch-memory').fill('lots');
+  await expect(page.getByTestId('launch-memory-error')).toContainText('"lots" is not a size');
+  await page.getByTestId('launch-submit').click();
+  await expect(page.getByTestId(`container-row-${NAME}`)).toHaveCount(0);
+
+  await page.getByTestId('launch-memory').fill('64m');
+  await expect(page.getByTestId('launch-memory-error')).toHaveCount(0);
+  await page.getByTestId('launch-name').fill(NAME);
+  await page.getByTestId('launch-cpus').fill('500m');
+  await page.getByTestId('launch-ports').fill('0:80');
+  await page.getByTestId('launch-command').fill(`sh -c 'echo hello from e2e; httpd -f -p 80 -h /www'`);
+  await page.getByTestId('launch-submit').click();
+
+  const row = page.getByTestId(`container-row-${NAME}`);
+  await expect(row).toHaveAttribute('data-state', 'running');
+  await expect(row.getByTestId('container-state')).toHaveText('running');
+  const inspect = JSON.parse(execFileSync('docker', ['inspect', NAME]).toString())[0];
+  expect(inspect.HostConfig).toMatchObject({ Memory: 64 * 1024 ** 2, NanoCpus: 500_000_000 });
+  expect(inspect.Config.Labels['io.mlenv.managed']).toBe('true');
+  const hostPort = inspect.NetworkSettings.Ports['80/tcp'][0].HostPort;
+  await expect(row).toContainText(`${hostPort}→80/tcp`);
+
+  await row.getByRole('link', { name: NAME }).click();
+  await expect(page.getByTestId('container-detail')).toHaveAttribute('data-state', 'running');
+  await expect(page.getByTestId('port-link').first()).toHaveAttribute('href', `http://127.0.0.1:${hostPort}/`);
+  await expect(page.getByTestId('log-lines')).toContainText('hello from e2e');
+  await page.getByTestId('logs-search').fill('nothing-like-this');
+  await expect(page.getByTestId('log-lines')).toHaveCount(0);
+  await page.getByTestId('logs-search').fill('hello');
+  await expect(page.getByTestId('log-lines')).toContainText('hello from e2e');
+
+  await page.getByTestId('action-stop').click();
+  await expect(page.getByTestId('container-detail')).toHaveAttribute('data-state', 'exited');
+  expect(JSON.parse(execFileSync('docker', ['inspect', NAME]).toString())[0].State.Running).toBe(false);
+
+  // The journal has the launch and the stop, done by the user.
+  await page.getByRole('link', { name: 'Events' }).click();
+  await page.getByTestId('events-container').fill(NAME);
+  await expect(page.getByTestId('events-table')).toContainText('container.launch');
+  await expect(page.getByTestId('events-table')).toContainText('container.stop');
+
+  expect(problems, 'no console errors (CSP violations included)').toEqual([]);
+});
+
+test('removing a running container asks first', async ({ page }) => {
+  execFileSync('docker', ['rm', '-f', NAME], { stdio: 'ignore' });
+  execFileSync('docker', ['run', '-d', '--init', '--name', NAME, '--label', 'io.mlenv.managed=true', '--label', 'io.mlenv.project=e2e', IMAGE, 'sleep', '300']);
+  await page.goto(served.url);
+  await page.getByRole('link', { name: 'Containers' }).click();
+  const row = page.getByTestId(`container-row-${NAME}`);
+  await expect(row).toHaveAttribute('data-state', 'running');
+  await row.getByTestId('action-remove').click();
+  await expect(row.getByTestId('remove-confirm')).toContainText(`${NAME} is running. Remove it anyway?`);
+  await row.getByRole('button', { name: 'Cancel' }).click();
+  await expect(row).toHaveAttribute('data-state', 'running');
+  await row.getByTestId('action-remove').click();
+  await row.getByTestId('remove-confirm-yes').click();
+  await expect(page.getByTestId(`container-row-${NAME}`)).toHaveCount(0);
+});
