@@ -3,11 +3,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { dockerFigures } from './figures/docker';
+import { historyFigures } from './figures/history';
 import { samplerFigures } from './figures/sampler';
 import type { BenchContext, Figures } from './report';
 
 const GROUPS: Record<string, (ctx: BenchContext) => Promise<Figures>> = {
   sampler: samplerFigures,
+  history: historyFigures,
+  docker: dockerFigures,
 };
 
 const { values } = parseArgs({ options: { out: { type: 'string', default: 'bench-report.json' }, only: { type: 'string' } } });
