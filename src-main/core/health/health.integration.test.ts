@@ -73,6 +73,19 @@ describe.skipIf(!docker)('container health on the real engine', () => {
     expect(report.history[1]!.reasons[0]).toMatch(/HTTP probe/);
   });
 
+  it('stores a snapshot of every container each interval and trims those past the retention', async () => {
+    const old = Date.now() - 8 * 86_400_000; // retention defaults to 7 days
+    app.db.prepare("INSERT INTO health_snapshots (container_id, ts, state, reasons) VALUES ('gone-container', ?, 'healthy', '[]')").run(old);
+    app.health.snapshot();
+    const rows = app.db.prepare('SELECT container_id AS id, ts FROM health_snapshots').all() as { id: string; ts: number }[];
+    expect(rows.some((r) => r.id === 'gone-container')).toBe(false);
+    expect(new Set(rows.map((r) => r.id)).size).toBeGreaterThanOrEqual(app.health.current().length);
+    // The timer stores them by itself at the configured interval.
+    await call(app, 'settings.update', { patch: { health: { snapshotIntervalSeconds: 5 } } });
+    const before = (app.db.prepare('SELECT count(*) AS n FROM health_snapshots').get() as { n: number }).n;
+    await waitFor(() => (app.db.prepare('SELECT count(*) AS n FROM health_snapshots').get() as { n: number }).n > before, 8000, 'a timed snapshot');
+  });
+
   it('streams stats per running managed container with CPU as % of its limit, and closes the stream when it stops', async () => {
     const c = await call(app, 'containers.launch', {
       image: TEST_IMAGE,
