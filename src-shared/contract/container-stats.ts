@@ -18,4 +18,8 @@ export interface ContainerStats {
   blockReadBytesPerSec: number | null;
   blockWriteBytesPerSec: number | null;
   pids: number | null;
+  /** From inspect when the stream opened (a restart reopens it): how often the engine restarted it. */
+  restartCount?: number;
+  /** Whether the kernel killed it for memory at its last exit. */
+  oomKilled?: boolean;
 }

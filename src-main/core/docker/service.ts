@@ -37,13 +37,16 @@ export function createDockerService(opts: { db: Db; bus: Bus; events: EventLog; 
       const list = await engine.docker.listContainers({ filters: { label: [`${LABEL_MANAGED}=true`], status: ['running'] } });
       const targets = await Promise.all(
         list.map(async (c) => {
-          const hc = (await engine.docker.getContainer(c.Id).inspect()).HostConfig;
+          const info = await engine.docker.getContainer(c.Id).inspect();
+          const hc = info.HostConfig;
           return {
             id: c.Id,
             name: (c.Names?.[0] ?? c.Id).replace(/^\//, ''),
             project: c.Labels?.[LABEL_PROJECT] ?? null,
             cpuLimit: hc.NanoCpus ? hc.NanoCpus / 1e9 : null,
             memoryLimit: hc.Memory || null,
+            restartCount: info.RestartCount,
+            oomKilled: info.State.OOMKilled,
           };
         }),
       );
@@ -71,7 +74,7 @@ export function createDockerService(opts: { db: Db; bus: Bus; events: EventLog; 
       details: e.Action.includes(':') ? { status: e.Action.slice(action.length + 1).trim() } : a.exitCode !== undefined ? { exitCode: Number(a.exitCode) } : undefined,
     });
     if (['start', 'unpause', 'restart'].includes(action)) void syncStats(engine);
-    if (['die', 'stop', 'destroy', 'kill'].includes(action) && action !== 'kill') stats.close(e.Actor.ID);
+    if (['die', 'stop', 'destroy'].includes(action)) stats.close(e.Actor.ID);
     bus.emit('containers.changed', { engine: engine.id, id: e.Actor.ID, name: a.name ?? null, action });
     for (const l of listeners) l(e, engine);
   }
@@ -109,9 +112,10 @@ export function createDockerService(opts: { db: Db; bus: Bus; events: EventLog; 
     'containers.stats': () => stats.latest(),
     'logs.tail': async ({ id, engine, tail, timestamps }) => {
       const e = engines.get(engine);
-      const d = await containers.inspect(e, id);
-      const tty = (await e.docker.getContainer(d.id).inspect()).Config.Tty;
-      return tailLogs(e.docker.getContainer(d.id), tty, tail, timestamps);
+      const info = await e.docker.getContainer(id).inspect().catch(() => {
+        throw new AppError('NOT_FOUND', `no container "${id}" on engine ${e.name}`);
+      });
+      return tailLogs(e.docker.getContainer(info.Id), info.Config.Tty, tail, timestamps);
     },
     'logs.follow': async ({ id, engine, tail }) => {
       const e = engines.get(engine);

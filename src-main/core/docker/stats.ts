@@ -32,6 +32,8 @@ export interface StatsTarget {
   cpuLimit: number | null;
   /** The container's own memory limit, or null when unlimited. */
   memoryLimit: number | null;
+  restartCount?: number;
+  oomKilled?: boolean;
 }
 
 /** Folds one raw sample into ContainerStats given our previous one. Pure. */
@@ -81,6 +83,8 @@ export function computeStats(target: StatsTarget, raw: RawStats, prev: Prev | un
       blockReadBytesPerSec: prev ? rate(rd, prev.rd) : null,
       blockWriteBytesPerSec: prev ? rate(wr, prev.wr) : null,
       pids: raw.pids_stats?.current ?? null,
+      ...(target.restartCount !== undefined ? { restartCount: target.restartCount } : {}),
+      ...(target.oomKilled !== undefined ? { oomKilled: target.oomKilled } : {}),
     },
   };
 }

@@ -100,7 +100,7 @@ describe.skipIf(!docker)('container health on the real engine', () => {
       const x = app.containerStats.latest().find((st) => st.id === c.id);
       return x && x.cpuPercent !== null && x;
     }, 10_000, 'a stats sample with CPU');
-    expect(s).toMatchObject({ name: `mlenv-t-burn-${RUN}`, project: 'default', memoryLimit: 64 * 1024 ** 2 });
+    expect(s).toMatchObject({ name: `mlenv-t-burn-${RUN}`, project: 'default', memoryLimit: 64 * 1024 ** 2, restartCount: 0, oomKilled: false });
     // Half a CPU busy = about 100 % of a 0.5 CPU limit (a 2-core host would say 25 % of itself).
     const late = await waitFor(() => {
       const x = app.containerStats.latest().find((st) => st.id === c.id);
