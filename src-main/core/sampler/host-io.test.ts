@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tmpDataDir } from '../../test-support';
 import { createHostIoReader, isWholeDisk, parseDiskstats, parseMounts, parseNetDev, rates } from './host-io';
+import { createProcFile } from './proc-file';
 
 const NETDEV = `Inter-|   Receive                                                |  Transmit
  face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed
@@ -68,5 +69,20 @@ describe('host disks, network and temperature', () => {
     expect(s.disks!.length).toBeGreaterThan(0);
     expect(s.disks![0]!.total).toBeGreaterThan(0);
     expect(s.diskIo).not.toBeNull();
+  });
+
+  it('a kept-open file reads fresh content each time, growing its buffer as needed', async () => {
+    const f = path.join(tmpDataDir(), 'counter');
+    writeFileSync(f, 'one');
+    const pf = createProcFile(f, 4);
+    expect(await pf.read()).toBe('one');
+    writeFileSync(f, 'a much longer second content');
+    expect(await pf.read()).toBe('a much longer second content');
+    const stat = createProcFile('/proc/stat', 64);
+    const a = await stat.read();
+    expect(a.startsWith('cpu ')).toBe(true);
+    expect(a.length).toBeGreaterThan(64);
+    await pf.close();
+    await stat.close();
   });
 });

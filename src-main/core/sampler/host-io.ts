@@ -3,6 +3,7 @@
 import { statfs } from 'node:fs/promises';
 import { readdir, readFile } from 'node:fs/promises';
 import type { DiskUsage, HostSample } from '@shared/contract';
+import { createProcFile, type ProcFile } from './proc-file';
 
 export interface IoCounters {
   /** name → [readBytes, writeBytes] or [rxBytes, txBytes] */
@@ -91,12 +92,15 @@ export function createHostIoReader(procRoot = '/proc', sysRoot = '/sys', statfsE
   let prevTs = 0;
   let tick = 0;
   let blockDevices = new Set<string>();
-  let tempFiles: string[] | undefined;
+  let tempFiles: ProcFile[] = [];
+  const diskstats = createProcFile(`${procRoot}/diskstats`);
+  const netdev = createProcFile(`${procRoot}/net/dev`);
   let disks: DiskUsage[] = [];
 
   async function refreshRare() {
     blockDevices = new Set(await readdir(`${sysRoot}/block`).catch(() => [] as string[]));
-    tempFiles = await findTemperatureFiles(sysRoot);
+    await Promise.all(tempFiles.map((f) => f.close()));
+    tempFiles = (await findTemperatureFiles(sysRoot)).map((f) => createProcFile(f, 64));
   }
 
   async function refreshDisks() {
@@ -118,15 +122,18 @@ export function createHostIoReader(procRoot = '/proc', sysRoot = '/sys', statfsE
   }
 
   return {
+    async close() {
+      await Promise.all([diskstats.close(), netdev.close(), ...tempFiles.map((f) => f.close())]);
+    },
     async sample(): Promise<Pick<HostSample, 'disks' | 'diskIo' | 'network' | 'cpuTemperatureC'>> {
       if (tick % 60 === 0) await refreshRare();
       if (tick % statfsEveryTicks === 0) await refreshDisks();
       tick++;
       const now = Date.now();
       const [diskText, netText, temps] = await Promise.all([
-        readFile(`${procRoot}/diskstats`, 'utf8').catch(() => ''),
-        readFile(`${procRoot}/net/dev`, 'utf8').catch(() => ''),
-        Promise.all((tempFiles ?? []).map((f) => readFile(f, 'utf8').then(Number).catch(() => NaN))),
+        diskstats.read().catch(() => ''),
+        netdev.read().catch(() => ''),
+        Promise.all(tempFiles.map((f) => f.read().then(Number).catch(() => NaN))),
       ]);
       const dt = (now - prevTs) / 1000;
       const disk = parseDiskstats(diskText);

@@ -1,10 +1,10 @@
 // Host CPU, memory, swap and load. On Linux read straight from /proc: it costs a fraction of what
 // systeminformation spends (machine notes: 4.8 % of a core at 1 Hz vs the 0.5 % goal).
-import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import si from 'systeminformation';
 import type { HostSample } from '@shared/contract';
 import { createHostIoReader } from './host-io';
+import { createProcFile } from './proc-file';
 
 export interface CpuTimes {
   total: number;
@@ -65,13 +65,14 @@ function cpuSample(prev: CpuTimes[] | undefined, cur: CpuTimes[]): HostSample['c
 export function createHostSampler(procRoot = '/proc', sysRoot = '/sys') {
   let prev: CpuTimes[] | undefined;
   const io = createHostIoReader(procRoot, sysRoot);
+  const files = { stat: createProcFile(`${procRoot}/stat`), meminfo: createProcFile(`${procRoot}/meminfo`), loadavg: createProcFile(`${procRoot}/loadavg`, 256) };
   const linux = process.platform === 'linux';
 
   async function sampleLinux(): Promise<HostSample> {
     const [stat, meminfo, loadavg, extra] = await Promise.all([
-      readFile(`${procRoot}/stat`, 'utf8'),
-      readFile(`${procRoot}/meminfo`, 'utf8'),
-      readFile(`${procRoot}/loadavg`, 'utf8'),
+      files.stat.read(),
+      files.meminfo.read(),
+      files.loadavg.read(),
       io.sample(),
     ]);
     const cur = parseProcStat(stat);
@@ -97,5 +98,11 @@ export function createHostSampler(procRoot = '/proc', sysRoot = '/sys') {
     };
   }
 
-  return { sample: linux ? sampleLinux : samplePortable };
+  return {
+    sample: linux ? sampleLinux : samplePortable,
+    /** Closes the files kept open between ticks. */
+    async close() {
+      await Promise.all([files.stat.close(), files.meminfo.close(), files.loadavg.close(), io.close()]);
+    },
+  };
 }

@@ -93,6 +93,7 @@ export function createSampler(opts: SamplerOptions) {
       clearTimeout(timer);
       gpu?.stop();
       jetson?.stop();
+      void host.close?.();
     },
     tick,
     recent(seconds?: number): MetricsSnapshot[] {
