@@ -1,5 +1,6 @@
-import { useMemo, useState, type FormEvent } from 'react';
-import { launchSchema, type LaunchInput } from '@shared/contract';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { launchSchema, type LaunchInput, type PullProgress } from '@shared/contract';
+import { formatBytes } from '@shared/units';
 import { splitCommand } from '@shared/launch';
 import { api } from '../api';
 import { errorText } from './format';
@@ -65,6 +66,12 @@ export function LaunchForm({ onLaunched }: { onLaunched: (id: string) => void })
   const [touched, setTouched] = useState<Set<Field>>(new Set());
   const [state, setState] = useState<{ kind: 'idle' | 'launching' } | { kind: 'error'; message: string }>({ kind: 'idle' });
   const { input, errors } = useMemo(() => toLaunch(form), [form]);
+  const [pull, setPull] = useState<PullProgress>();
+  // A launch pulls a missing image first: show its progress while the request runs.
+  useEffect(() => {
+    if (state.kind !== 'launching') return setPull(undefined);
+    return api.on('pull.progress', (p) => (p.ref === input.image || p.ref === `${input.image}:latest`) && setPull(p));
+  }, [state.kind, input.image]);
   const set = (k: Field, v: string) => {
     setForm((f) => ({ ...f, [k]: v }));
     setTouched((t) => new Set(t).add(k));
@@ -118,6 +125,11 @@ export function LaunchForm({ onLaunched }: { onLaunched: (id: string) => void })
         <button type="submit" data-testid="launch-submit" disabled={state.kind === 'launching' || !form.image.trim()}>
           {state.kind === 'launching' ? 'Launching… (pulling if needed)' : 'Launch'}
         </button>
+        {pull && !pull.done && (
+          <span className="muted" data-testid="launch-pull">
+            pulling {pull.ref}: {formatBytes(pull.current)} of {formatBytes(pull.total)}
+          </span>
+        )}
         {state.kind === 'error' && (
           <span className="inline-error" role="alert" data-testid="launch-error">
             {state.message}
