@@ -21,6 +21,8 @@ describe('evaluate', () => {
     ['OOM-killed', { state: 'exited', exitCode: 137, oomKilled: true }, 'critical', /out of memory \(OOM\)/],
     ['crashed', { state: 'exited', exitCode: 2 }, 'critical', /exited with code 2 without being asked/],
     ['stopped by the user', { state: 'exited', exitCode: 137, stoppedOnPurpose: true }, 'stopped', /stopped on request/],
+    ['stopped with SIGTERM while unobserved', { state: 'exited', exitCode: 143 }, 'stopped', /stopped on request/],
+    ['killed with SIGKILL while unobserved', { state: 'exited', exitCode: 137 }, 'critical', /exited with code 137 without being asked/],
     ['finished its work', { state: 'exited', exitCode: 0 }, 'stopped', /exited with code 0/],
     ['created only', { state: 'created' }, 'stopped', /created, not started/],
   ])('%s → %s', (_what, facts, state, reason) => {

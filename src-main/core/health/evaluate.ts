@@ -30,9 +30,11 @@ export function evaluate(f: HealthFacts, s: HealthSettings): Verdict {
 
   const running = f.state === 'running' || f.state === 'paused' || f.state === 'restarting';
   if (!running) {
-    if (!f.oomKilled && f.exitCode !== null && f.exitCode !== 0 && !f.stoppedOnPurpose) critical.push(`exited with code ${f.exitCode} without being asked to stop`);
+    // 143 = ended by SIGTERM, which is how `docker stop` asks (also while the app was not watching).
+    const asked = f.stoppedOnPurpose || f.exitCode === 143;
+    if (!f.oomKilled && f.exitCode !== null && f.exitCode !== 0 && !asked) critical.push(`exited with code ${f.exitCode} without being asked to stop`);
     if (critical.length) return { state: 'critical', reasons: critical };
-    const why = f.stoppedOnPurpose ? 'stopped on request' : f.state === 'created' ? 'created, not started' : `exited with code ${f.exitCode ?? 0}`;
+    const why = asked ? 'stopped on request' : f.state === 'created' ? 'created, not started' : `exited with code ${f.exitCode ?? 0}`;
     return { state: 'stopped', reasons: [why] };
   }
 
