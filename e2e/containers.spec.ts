@@ -1,7 +1,9 @@
 // Through what a user clicks: launch a busybox container from the Containers page, see it running,
 // read its logs, stop it; the launch form refuses a bad value before anything reaches the engine.
 import { execFileSync } from 'node:child_process';
+import Docker from 'dockerode';
 import { expect, test } from '@playwright/test';
+import { pushLayeredImage, startRegistry } from '../src-main/core/docker/registry-fixture';
 import { startServe, type Served } from './serve';
 
 const IMAGE = process.env.MLENV_TEST_IMAGE ?? 'mlenv-test/busybox:latest';
@@ -89,4 +91,33 @@ test('removing a running container asks first', async ({ page }) => {
   await row.getByTestId('action-remove').click();
   await row.getByTestId('remove-confirm-yes').click();
   await expect(page.getByTestId(`container-row-${NAME}`)).toHaveCount(0);
+});
+
+test('pull an image from a registry with progress bars, then remove it', async ({ page }) => {
+  test.setTimeout(120_000);
+  const docker = new Docker();
+  const registry = await startRegistry();
+  const ref = `${registry.host}/mlenv-e2e/layers:${process.pid}`;
+  try {
+    await pushLayeredImage(docker, IMAGE, ref, registry.host, 24, { 'io.mlenv.test': `e2e-${process.pid}` });
+    await page.goto(served.url);
+    await page.getByRole('link', { name: 'Images' }).click();
+    await page.getByTestId('pull-ref').fill('Not An Image');
+    await expect(page.getByText('"Not An Image" is not an image reference')).toBeVisible();
+    await expect(page.getByTestId('pull-submit')).toBeDisabled();
+    await page.getByTestId('pull-ref').fill(ref);
+    await page.getByTestId('pull-submit').click();
+    const progress = page.getByTestId('pull-progress');
+    await expect(progress).toContainText('done');
+    await expect(progress.getByTestId('pull-total')).toHaveAttribute('data-value', '100');
+    await expect(progress.locator('.layer')).toHaveCount(3); // the base layer (already there) and two new ones
+    await expect(page.getByTestId('images-table')).toContainText(ref);
+    const row = page.getByTestId('images-table').locator('tr', { hasText: ref });
+    await row.getByRole('button', { name: 'Remove' }).click();
+    await row.getByRole('button', { name: 'Remove' }).click(); // confirm
+    await expect(page.getByTestId('images-table')).not.toContainText(ref);
+  } finally {
+    await docker.getImage(ref).remove({ force: true }).catch(() => undefined);
+    await registry.stop();
+  }
 });
