@@ -1,50 +1,9 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
-import { launchSchema, type LaunchInput, type PullProgress } from '@shared/contract';
+import type { PullProgress } from '@shared/contract';
 import { formatBytes } from '@shared/units';
-import { splitCommand } from '@shared/launch';
 import { api } from '../api';
 import { errorText } from './format';
-
-const FIELDS = ['image', 'name', 'project', 'cpus', 'memory', 'shmSize', 'gpus', 'ports', 'env', 'volumes', 'command', 'restart'] as const;
-type Field = (typeof FIELDS)[number];
-type Form = Record<Field, string>;
-const EMPTY: Form = { image: '', name: '', project: 'default', cpus: '', memory: '', shmSize: '', gpus: '', ports: '', env: '', volumes: '', command: '', restart: 'no' };
-const lines = (s: string) => s.split(/[\n,]/).map((x) => x.trim()).filter(Boolean);
-
-/** Form strings → the launch request, plus per-field messages from the same parsers the core uses. */
-export function toLaunch(f: Form): { input: LaunchInput; errors: Partial<Record<Field, string>> } {
-  const errors: Partial<Record<Field, string>> = {};
-  let command: string[] | undefined;
-  try {
-    command = f.command.trim() ? splitCommand(f.command) : undefined;
-  } catch (e) {
-    errors.command = errorText(e);
-  }
-  const opt = (v: string) => (v.trim() ? v.trim() : undefined);
-  const input: LaunchInput = {
-    image: f.image.trim(),
-    ...(opt(f.name) ? { name: opt(f.name) } : {}),
-    project: f.project.trim() || 'default',
-    ...(opt(f.cpus) ? { cpus: opt(f.cpus) } : {}),
-    ...(opt(f.memory) ? { memory: opt(f.memory) } : {}),
-    ...(opt(f.shmSize) ? { shmSize: opt(f.shmSize) } : {}),
-    ...(opt(f.gpus) ? { gpus: opt(f.gpus) } : {}),
-    ...(lines(f.ports).length ? { ports: lines(f.ports) } : {}),
-    ...(f.env.trim() ? { env: f.env.split('\n').map((x) => x.trim()).filter(Boolean) } : {}),
-    ...(lines(f.volumes).length ? { volumes: lines(f.volumes) } : {}),
-    ...(command?.length ? { command } : {}),
-    ...(f.restart !== 'no' ? { restart: f.restart as LaunchInput['restart'] } : {}),
-    init: true,
-  };
-  const r = launchSchema.safeParse(input);
-  if (!r.success) {
-    for (const i of r.error.issues) {
-      const k = String(i.path[0]) as Field;
-      if (FIELDS.includes(k) && !errors[k]) errors[k] = i.message;
-    }
-  }
-  return { input, errors };
-}
+import { EMPTY, FIELDS, toLaunch, type Field, type Form } from './launch-form';
 
 const LABELS: Record<Field, [string, string]> = {
   image: ['Image', 'busybox:latest or nvcr.io/nvidia/pytorch:25.12-py3'],
@@ -59,6 +18,9 @@ const LABELS: Record<Field, [string, string]> = {
   volumes: ['Volumes', '/home/me/work:/workspace'],
   command: ['Command', "sh -c 'echo hi'"],
   restart: ['Restart', ''],
+  ipc: ['IPC', ''],
+  ulimits: ['Ulimits', 'memlock=-1, stack=67108864'],
+  runtime: ['Runtime', 'nvidia (Jetson)'],
 };
 
 export function LaunchForm({ onLaunched }: { onLaunched: (id: string) => void }) {
@@ -98,10 +60,12 @@ export function LaunchForm({ onLaunched }: { onLaunched: (id: string) => void })
     return (
       <label key={k} className={`field field-${k}`}>
         <span>{label}</span>
-        {k === 'restart' ? (
+        {k === 'restart' || k === 'ipc' ? (
           <select {...props} onChange={(e) => set(k, e.target.value)}>
-            {['no', 'always', 'unless-stopped', 'on-failure'].map((o) => (
-              <option key={o}>{o}</option>
+            {(k === 'ipc' ? ['', 'private', 'shareable', 'host', 'none'] : ['no', 'always', 'unless-stopped', 'on-failure']).map((o) => (
+              <option key={o} value={o}>
+                {o || 'default'}
+              </option>
             ))}
           </select>
         ) : k === 'env' || k === 'volumes' ? (

@@ -1,0 +1,49 @@
+// The launch form's strings → the launch request, validated by the same schema the core uses.
+import { launchSchema, type LaunchInput } from '@shared/contract';
+import { splitCommand } from '@shared/launch';
+import { errorText } from './format';
+
+export const FIELDS = ['image', 'name', 'project', 'cpus', 'memory', 'shmSize', 'gpus', 'ports', 'env', 'volumes', 'command', 'restart', 'ipc', 'ulimits', 'runtime'] as const;
+export type Field = (typeof FIELDS)[number];
+export type Form = Record<Field, string>;
+export const EMPTY: Form = { image: '', name: '', project: 'default', cpus: '', memory: '', shmSize: '', gpus: '', ports: '', env: '', volumes: '', command: '', restart: 'no', ipc: '', ulimits: '', runtime: '' };
+const lines = (s: string) => s.split(/[\n,]/).map((x) => x.trim()).filter(Boolean);
+
+/** Form strings → the launch request, plus per-field messages from the same parsers the core uses. */
+export function toLaunch(f: Form): { input: LaunchInput; errors: Partial<Record<Field, string>> } {
+  const errors: Partial<Record<Field, string>> = {};
+  let command: string[] | undefined;
+  try {
+    command = f.command.trim() ? splitCommand(f.command) : undefined;
+  } catch (e) {
+    errors.command = errorText(e);
+  }
+  const opt = (v: string) => (v.trim() ? v.trim() : undefined);
+  const input: LaunchInput = {
+    image: f.image.trim(),
+    ...(opt(f.name) ? { name: opt(f.name) } : {}),
+    project: f.project.trim() || 'default',
+    ...(opt(f.cpus) ? { cpus: opt(f.cpus) } : {}),
+    ...(opt(f.memory) ? { memory: opt(f.memory) } : {}),
+    ...(opt(f.shmSize) ? { shmSize: opt(f.shmSize) } : {}),
+    ...(opt(f.gpus) ? { gpus: opt(f.gpus) } : {}),
+    ...(lines(f.ports).length ? { ports: lines(f.ports) } : {}),
+    ...(f.env.trim() ? { env: f.env.split('\n').map((x) => x.trim()).filter(Boolean) } : {}),
+    ...(lines(f.volumes).length ? { volumes: lines(f.volumes) } : {}),
+    ...(command?.length ? { command } : {}),
+    ...(f.restart !== 'no' ? { restart: f.restart as LaunchInput['restart'] } : {}),
+    ...(f.ipc ? { ipc: f.ipc as LaunchInput['ipc'] } : {}),
+    ...(lines(f.ulimits).length ? { ulimits: lines(f.ulimits) } : {}),
+    ...(opt(f.runtime) ? { runtime: opt(f.runtime) } : {}),
+    init: true,
+  };
+  const r = launchSchema.safeParse(input);
+  if (!r.success) {
+    for (const i of r.error.issues) {
+      const k = String(i.path[0]) as Field;
+      if (FIELDS.includes(k) && !errors[k]) errors[k] = i.message;
+    }
+  }
+  return { input, errors };
+}
+
