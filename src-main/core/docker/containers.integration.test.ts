@@ -103,7 +103,7 @@ describe.skipIf(!docker)('containers on the real engine', () => {
   });
 
   it('refuses bad input before the engine, naming the value and what is accepted', async () => {
-    const before = (await d.listContainers({ all: true })).length;
+    const badLabels = { ...testLabels, 'io.mlenv.case': `bad-input-${RUN}` };
     const cases: [Record<string, unknown>, RegExp][] = [
       [{ image: TEST_IMAGE, memory: '12 parsecs' }, /memory: "12 parsecs" is not a size/],
       [{ image: TEST_IMAGE, cpus: '-2' }, /cpus: "-2" is not a CPU amount/],
@@ -114,13 +114,14 @@ describe.skipIf(!docker)('containers on the real engine', () => {
       [{ image: TEST_IMAGE, gpus: 'several' }, /gpus: "several" is not a GPU selection/],
     ];
     for (const [input, message] of cases) {
-      const e = await refusal(call(app, 'containers.launch', input as never));
+      const e = await refusal(call(app, 'containers.launch', { ...input, labels: badLabels } as never));
       expect(e.code).toBe('INVALID_INPUT');
       expect(e.message).toMatch(message);
     }
-    const missing = await refusal(call(app, 'containers.launch', { image: TEST_IMAGE, volumes: [`/nonexistent-${RUN}:/data`], labels: testLabels }));
+    const missing = await refusal(call(app, 'containers.launch', { image: TEST_IMAGE, volumes: [`/nonexistent-${RUN}:/data`], labels: badLabels }));
     expect(missing).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/host folder \/nonexistent-.* does not exist/) });
-    expect((await d.listContainers({ all: true })).length).toBe(before);
+    // Nothing reached the engine: no container carries this case's label.
+    expect(await d.listContainers({ all: true, filters: { label: [`io.mlenv.case=bad-input-${RUN}`] } })).toEqual([]);
     const rows = await call(app, 'events.list', { type: 'request.failed', outcome: 'error' });
     expect(rows.length).toBeGreaterThanOrEqual(cases.length);
   });
