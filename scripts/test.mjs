@@ -38,7 +38,7 @@ step('build', node, ['scripts/build.mjs']);
 step('typecheck', 'npm', ['run', '--silent', 'typecheck']);
 step('unit + integration (vitest)', node, [...vitest, '--exclude', '**/*.engine-restart.test.ts', '--reporter=default', '--reporter=json', `--outputFile.json=${out}/vitest.json`]);
 countVitest(`${out}/vitest.json`);
-step('engine restart (vitest, alone)', node, [...vitest, 'engine-restart', '--passWithNoTests', '--reporter=default', '--reporter=json', `--outputFile.json=${out}/vitest-restart.json`]);
+step('engine restart (vitest, alone)', node, [...vitest, 'engine-restart', '--reporter=default', '--reporter=json', `--outputFile.json=${out}/vitest-restart.json`], { MLENV_ENGINE_RESTART_TEST: '1' });
 countVitest(`${out}/vitest-restart.json`);
 step('end to end (Playwright + Chromium)', node, ['node_modules/@playwright/test/cli.js', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: `${out}/playwright.json` });
 countPlaywright(`${out}/playwright.json`);

@@ -1,5 +1,6 @@
 import { BrowserWindow, shell, type WebContents } from 'electron';
 import path from 'node:path';
+import { WEB_PREFERENCES } from './web-preferences';
 
 /** The dashboard window: sandboxed, isolated, no Node, no navigation away from the app. */
 export function createMainWindow(distDir: string): BrowserWindow {
@@ -11,14 +12,7 @@ export function createMainWindow(distDir: string): BrowserWindow {
     show: false,
     title: 'MLEnv Desktop',
     backgroundColor: '#0f1115',
-    webPreferences: {
-      preload: path.join(distDir, 'main', 'preload.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      spellcheck: false,
-    },
+    webPreferences: { ...WEB_PREFERENCES, preload: path.join(distDir, 'main', 'preload.cjs') },
   });
   hardenContents(win.webContents);
   win.once('ready-to-show', () => win.show());
