@@ -31,6 +31,7 @@ test('the dashboard shows live GPU cards from nvidia-smi', async ({ page }) => {
 });
 
 test('the History page charts the last 15 minutes of this run and switches ranges', async ({ page }) => {
+  test.setTimeout(120_000); // a dozen charts on a loaded 2-core CI runner
   const problems = problemsOf(page);
   await page.goto(served.url);
   await page.getByRole('link', { name: 'History' }).click();
@@ -71,4 +72,24 @@ test('GET /metrics needs the token and returns Prometheus text', async ({ reques
   expect(text).toMatch(/^mlenv_gpu_utilization_percent\{gpu="0",uuid="GPU-3a1f9e02-4c11-4b8a-9e2d-7f6b1c0a55e1",name="NVIDIA H100 80GB HBM3"\} 97$/m);
   expect(text).toMatch(/^mlenv_gpu_throttle_reason\{.*gpu="1".*reason="GpuIdle"\} 1$/m);
   expect(text).not.toMatch(/mlenv_gpu_fan/); // [N/A] fans are absent, not 0
+});
+
+test('metrics settings: a wrong retention is refused in words, a tool path is applied', async ({ page }) => {
+  const problems = problemsOf(page);
+  await page.goto(served.url);
+  await page.getByRole('link', { name: 'Settings' }).click();
+  const form = page.getByTestId('metrics-settings');
+  await form.getByLabel('Keep full-grain samples (days)').fill('30');
+  await form.getByLabel('Keep per-minute and per-hour rollups (days)').fill('7');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await expect(form.getByRole('alert')).toContainText('rollup retention (7 d) must be at least the full-grain retention (30 d)');
+
+  await form.getByLabel('Keep full-grain samples (days)').fill('7');
+  await form.getByLabel('Keep per-minute and per-hour rollups (days)').fill('90');
+  await form.getByLabel('nvidia-smi path').fill('/nonexistent/nvidia-smi');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await expect(form.getByText('Saved.')).toBeVisible();
+  await page.getByRole('link', { name: 'Dashboard' }).click();
+  await expect(page.getByTestId('gpu-none')).toContainText('No NVIDIA GPU: /nonexistent/nvidia-smi not found');
+  expect(problems.filter((p) => !/status of 400/.test(p))).toEqual([]);
 });

@@ -14,14 +14,15 @@ function Bar({ value }: { value: number | null }) {
 
 /** Live per-GPU cards next to the host figures on the dashboard. */
 export function GpuCards({ gpus, source, jetson }: { gpus: GpuSample[]; source?: GpuSourceStatus; jetson?: JetsonSample | null }) {
-  if (!gpus.length && !jetson) {
-    return (
-      <p className="muted" data-testid="gpu-none">
-        {source?.state === 'restarting' ? `GPU figures interrupted (${source.error ?? 'nvidia-smi stopped'}); restarting…` : `No NVIDIA GPU${source?.error ? `: ${source.error}` : ''}`}
-      </p>
-    );
-  }
+  const none = !gpus.length && (
+    <p className="muted" data-testid="gpu-none">
+      {source?.state === 'restarting' ? `GPU figures interrupted (${source.error ?? 'nvidia-smi stopped'}); restarting…` : `No NVIDIA GPU${source?.error ? `: ${source.error}` : ''}`}
+    </p>
+  );
+  if (!gpus.length && !jetson) return none;
   return (
+    <>
+    {none}
     <div className="grid gpu-grid">
       {gpus.map((g) => {
         const vram = g.memoryUsedMiB !== null && g.memoryTotalMiB ? (100 * g.memoryUsedMiB) / g.memoryTotalMiB : null;
@@ -67,5 +68,6 @@ export function GpuCards({ gpus, source, jetson }: { gpus: GpuSample[]; source?:
         </section>
       )}
     </div>
+    </>
   );
 }

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import { Area, CartesianGrid, ComposedChart, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { HistorySeries } from '@shared/contract';
 import { formatValue, throttleNames } from '../metrics/format';
@@ -38,7 +38,7 @@ const timeLabel = (span: number) => (ts: number) =>
     : new Date(ts).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
 
 /** One series as an area chart: the min–max band, the average line, thresholds and throttle marks. */
-export function HistoryChart({
+export const HistoryChart = memo(function HistoryChart({
   series, from, to, bucketMs, color = 'var(--accent)', thresholds = [], throttle, yMax, height = 180, testId,
 }: {
   series: HistorySeries;
@@ -86,4 +86,4 @@ export function HistoryChart({
       </ResponsiveContainer>
     </figure>
   );
-}
+});

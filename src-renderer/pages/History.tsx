@@ -6,7 +6,8 @@ import { download, RANGES, toCsv } from '../metrics/format';
 import { useHistory } from '../metrics/useHistory';
 import { useLive } from '../store/live';
 
-const BUCKETS = 600;
+// ~300 points a chart: plenty for a few hundred pixels, and a dozen charts stay cheap to repaint.
+const BUCKETS = 300;
 const DEFAULT_HOST = ['host::cpu_percent', 'host::memory_percent'];
 const GPU_PANELS: { metric: string; color: string }[] = [
   { metric: 'utilization_gpu', color: 'var(--accent)' },
@@ -25,7 +26,7 @@ function useRange() {
     if (preset === 'custom') return;
     // Short ranges follow the live samples closely; long ones gain nothing from frequent reloads.
     const ms = RANGES.find((r) => r.id === preset)!.ms;
-    const t = setInterval(() => setTick((n) => n + 1), ms <= 3_600_000 ? 2000 : 15_000);
+    const t = setInterval(() => setTick((n) => n + 1), ms <= 3_600_000 ? 5000 : 30_000);
     return () => clearInterval(t);
   }, [preset]);
   const range = useMemo(() => {

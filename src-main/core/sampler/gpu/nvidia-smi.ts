@@ -135,7 +135,7 @@ export function createNvidiaSmiSampler(opts: NvidiaSmiOptions) {
     },
     /** GPUs heard from within the last few intervals, by index. */
     latest(): GpuSample[] {
-      const fresh = Date.now() - Math.max(2500, opts.intervalMs * 3);
+      const fresh = Date.now() - Math.max(5000, opts.intervalMs * 5);
       const out: GpuSample[] = [];
       for (const [uuid, r] of rows) {
         if (r.at < fresh) rows.delete(uuid);

@@ -71,7 +71,7 @@ export function createTegrastatsSampler(opts: { command?: string; intervalMs: nu
     start: () => proc.start(),
     stop: () => proc.stop(),
     latest(): JetsonSample | null {
-      return latest && latest.at >= Date.now() - Math.max(2500, opts.intervalMs * 3) ? latest.sample : null;
+      return latest && latest.at >= Date.now() - Math.max(5000, opts.intervalMs * 5) ? latest.sample : null;
     },
     state: () => ({ state, error }),
   };
