@@ -48,7 +48,7 @@ test('the History page charts the last 15 minutes of this run and switches range
 
   await page.getByTestId('range-7d').click();
   await expect(history).toHaveAttribute('data-range', '7d');
-  await expect(history).toHaveAttribute('data-source', '1m'); // seven days come from the per-minute rollup
+  await expect(history).toHaveAttribute('data-source', '10m'); // seven days come from the 10-minute rollup
   await expect.poll(async () => Number(await cpu.getAttribute('data-points'))).toBeGreaterThan(0);
 
   await page.getByTestId('range-1h').click();

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createApp } from '../../src-main/core/app';
 import { createHistory } from '../../src-main/core/metrics/history';
-import { createMetricsStore, HOUR, MINUTE } from '../../src-main/core/metrics/store';
+import { createMetricsStore, HOUR, ROLLUPS } from '../../src-main/core/metrics/store';
 import { DB_FILE, openDatabase } from '../../src-main/core/store/db';
 import { VERSION } from '../../src-main/version';
 import { compare, percentile, round, type BenchContext, type Figures } from '../report';
@@ -64,7 +64,7 @@ function build7Days(dir: string, days: number, end: number) {
          WITH RECURSIVE t(ts) AS (SELECT CAST(? AS INTEGER) UNION ALL SELECT ts + 1000 FROM t WHERE ts + 1000 < CAST(? AS INTEGER))
          SELECT ?, ts, ((ts / 1000) * 7 + ?) % 100 + (ts / 1000 % 13) / 13.0 FROM t`,
       ).run(start, end, id, s);
-      for (const [table, width] of [['resource_metrics_1m', MINUTE], ['resource_metrics_1h', HOUR]] as const) {
+      for (const { table, width } of ROLLUPS) {
         db.prepare(
           `INSERT INTO ${table} (series_id, ts, min, max, sum, count)
            SELECT series_id, (ts / ${width}) * ${width}, MIN(value), MAX(value), SUM(value), COUNT(*) FROM resource_metrics WHERE series_id = ? GROUP BY ts / ${width}`,
@@ -143,11 +143,11 @@ export async function historyFigures(ctx: BenchContext): Promise<Figures> {
   return {
     'store.ingest_samples_per_s': {
       ...compare(Math.round(ours), Math.round(naive), 'samples/s', { text: '>= 200000', met: (_r, v) => v >= 200_000 }),
-      note: `${samples} samples, 50 series, 5,000 a transaction, raw rows + 1-min and 1-h rollups; baseline: one autocommit INSERT per sample into a rowid table with an index`,
+      note: `${samples} samples, 50 series, 5,000 a transaction, raw rows + 1-min, 10-min and 1-h rollups; baseline: one autocommit INSERT per sample into a rowid table with an index`,
     },
     'history.query_7d_1000_buckets_ms_p95': {
       ...compare(percentile(ms, 95), percentile(rawMs, 95), 'ms', { text: '<= 20', met: (_r, v) => v <= 20 }),
-      note: `${days} d × 1 Hz × ${SERIES} series, ${ms.length} queries of 1,000 buckets through metrics.history (per-minute rollup); baseline: the same buckets from raw rows${scale}`,
+      note: `${days} d × 1 Hz × ${SERIES} series, ${ms.length} queries of 1,000 buckets through metrics.history (10-minute rollup); baseline: the same buckets from raw rows${scale}`,
     },
     'history.db_mb_7d_50_series': {
       value: round(mb, 1),

@@ -136,7 +136,7 @@ export interface HistoryResult {
   to: number;
   bucketMs: number;
   /** Which table answered: raw samples or a rollup. */
-  source: 'raw' | '1m' | '1h';
+  source: 'raw' | '1m' | '10m' | '1h';
   series: HistorySeries[];
 }
 

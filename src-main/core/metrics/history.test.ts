@@ -75,6 +75,12 @@ describe('metrics ingest → history on a real SQLite file', () => {
     expect(Math.min(...r.series[0]!.points.map((p) => p.min))).toBeGreaterThan(5);
   });
 
+  it('answers ten-minute buckets from the 10-minute rollup', () => {
+    const r = history.query({ series: ['host::synthetic'], from: start, to: now, buckets: 288 }, RETENTION, now);
+    expect(r.source).toBe('10m');
+    closeTo(r.series[0]!.points, expected(points, start, now, 10 * MINUTE));
+  });
+
   it('answers hour-wide buckets from the per-hour rollup', () => {
     const r = history.query({ series: ['host::synthetic'], from: start, to: now, buckets: 48 }, RETENTION, now);
     expect(r.source).toBe('1h');
@@ -106,6 +112,8 @@ describe('metrics ingest → history on a real SQLite file', () => {
     expect(count('SELECT MIN(ts) AS n FROM resource_metrics WHERE series_id = ?', id)).toBe(points.find((p) => p.ts >= horizon)!.ts);
     expect(count('SELECT COUNT(*) AS n FROM resource_metrics_1m WHERE series_id = ? AND ts < ?', id, horizon)).toBe(0);
     expect(count('SELECT COUNT(*) AS n FROM resource_metrics_1m WHERE series_id = ? AND ts >= ?', id, horizon)).toBeGreaterThan(0);
+    expect(count('SELECT COUNT(*) AS n FROM resource_metrics_10m WHERE series_id = ? AND ts < ?', id, horizon)).toBe(0);
     expect(count('SELECT COUNT(*) AS n FROM resource_metrics_1h WHERE series_id = ? AND ts < ?', id, horizon)).toBe(0);
+    expect(count('SELECT COUNT(*) AS n FROM resource_metrics_1h WHERE series_id = ? AND ts >= ?', id, horizon)).toBeGreaterThan(0);
   });
 });

@@ -3,7 +3,7 @@
 import type { HistoryInput, HistoryResult, HistorySeries } from '@shared/contract';
 import { AppError } from '@shared/errors';
 import type { Db } from '../store/db';
-import { HOUR, MINUTE } from './store';
+import { HOUR, ROLLUPS } from './store';
 
 export const DEFAULT_BUCKETS = 1000;
 const DAY = 86_400_000;
@@ -15,11 +15,11 @@ export interface Retention {
 
 export type Source = HistoryResult['source'];
 
-/** Raw rows for narrow buckets inside the raw horizon, else the per-minute or per-hour rollup. */
+/** The coarsest rollup no wider than a bucket; raw rows for narrow buckets inside the raw horizon. */
 export function chooseSource(bucketMs: number, from: number, now: number, r: Retention): Source {
-  if (bucketMs >= HOUR) return '1h';
-  if (bucketMs >= MINUTE || from < now - r.rawRetentionDays * DAY) return '1m';
-  return 'raw';
+  const fit = [...ROLLUPS].reverse().find((l) => l.width <= bucketMs);
+  if (fit) return fit.source;
+  return from < now - r.rawRetentionDays * DAY ? '1m' : 'raw';
 }
 
 const fmt = (ts: number) => new Date(ts).toISOString();
@@ -35,8 +35,8 @@ export function createHistory(db: Db) {
       `SELECT MAX(0, CAST((ts - @from) / @w AS INTEGER)) AS b, MIN(min) AS mn, SUM(sum) / SUM(count) AS av, MAX(max) AS mx
        FROM ${table} WHERE series_id = @id AND ts >= @start AND ts < @to GROUP BY b ORDER BY b`,
     );
-  const byMinute = rollup('resource_metrics_1m');
-  const byHour = rollup('resource_metrics_1h');
+  const byLevel = new Map<Source, ReturnType<typeof rollup>>(ROLLUPS.map((l) => [l.source, rollup(l.table)]));
+  const widthOf = (s: Source) => ROLLUPS.find((l) => l.source === s)?.width ?? 1;
   const findSeries = db.prepare('SELECT id, name, unit, label FROM metric_series WHERE name = ?');
 
   return {
@@ -64,8 +64,8 @@ export function createHistory(db: Db) {
         const r = row!;
         if (effFrom >= to) return { name: r.name, unit: r.unit, label: r.label, points: [] };
         // A rollup row covers its whole minute (hour): one that starts before `from` joins the first bucket.
-        const start = source === 'raw' ? effFrom : effFrom - (effFrom % (source === '1h' ? HOUR : MINUTE));
-        const stmt = source === 'raw' ? raw : source === '1m' ? byMinute : byHour;
+        const start = source === 'raw' ? effFrom : effFrom - (effFrom % widthOf(source));
+        const stmt = source === 'raw' ? raw : byLevel.get(source)!;
         const rows = stmt.all({ id: r.id, from, to, w: bucketMs, start }) as { b: number; mn: number; av: number; mx: number }[];
         return {
           name: r.name,

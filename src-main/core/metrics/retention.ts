@@ -3,13 +3,14 @@
 // Deleting a whole day at once takes 1–2 s (machine notes).
 import type { Db } from '../store/db';
 import type { Retention } from './history';
+import { ROLLUPS } from './store';
 
 const DAY = 86_400_000;
 
 export interface CleanupResult {
   raw: number;
-  rollup1m: number;
-  rollup1h: number;
+  /** Rows removed from the rollup tables (all levels). */
+  rollups: number;
   snapshots: number;
   series: number;
 }
@@ -24,9 +25,8 @@ export function createRetention(db: Db, opts: { sliceMs?: number } = {}) {
   const del = (table: string) => db.prepare(`DELETE FROM ${table} WHERE series_id = ? AND ts < ?`);
   const tables = {
     raw: { oldest: oldest('resource_metrics'), del: del('resource_metrics') },
-    rollup1m: { oldest: oldest('resource_metrics_1m'), del: del('resource_metrics_1m') },
-    rollup1h: { oldest: oldest('resource_metrics_1h'), del: del('resource_metrics_1h') },
   };
+  const rollupTables = ROLLUPS.map((l) => ({ oldest: oldest(l.table), del: del(l.table) }));
   const oldestSnapshot = db.prepare('SELECT MIN(ts) AS ts FROM system_snapshots');
   const delSnapshots = db.prepare('DELETE FROM system_snapshots WHERE ts < ?');
   const delSeries = db.prepare('DELETE FROM metric_series WHERE last_ts < ? RETURNING name');
@@ -50,8 +50,8 @@ export function createRetention(db: Db, opts: { sliceMs?: number } = {}) {
     const rollupHorizon = now - r.rollupRetentionDays * DAY;
     const ids = (seriesIds.all() as { id: number }[]).map((x) => x.id);
     const raw = await sweep(tables.raw, ids, rawHorizon);
-    const rollup1m = await sweep(tables.rollup1m, ids, rollupHorizon);
-    const rollup1h = await sweep(tables.rollup1h, ids, rollupHorizon);
+    let rollups = 0;
+    for (const t of rollupTables) rollups += await sweep(t, ids, rollupHorizon);
     let snapshots = 0;
     for (;;) {
       const first = (oldestSnapshot.get() as { ts: number | null }).ts;
@@ -61,7 +61,7 @@ export function createRetention(db: Db, opts: { sliceMs?: number } = {}) {
     }
     // A series with nothing left anywhere (a container long gone) leaves the catalogue too.
     const forgotten = (delSeries.all(rollupHorizon) as { name: string }[]).map((x) => x.name);
-    return { raw, rollup1m, rollup1h, snapshots, series: forgotten.length, forgotten };
+    return { raw, rollups, snapshots, series: forgotten.length, forgotten };
   }
 
   return {

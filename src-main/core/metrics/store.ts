@@ -6,6 +6,12 @@ import { figuresOf, type SeriesMeta } from './series';
 
 export const MINUTE = 60_000;
 export const HOUR = 3_600_000;
+/** Rollup levels, finest first: each batch updates all of them incrementally. */
+export const ROLLUPS = [
+  { source: '1m', table: 'resource_metrics_1m', width: MINUTE },
+  { source: '10m', table: 'resource_metrics_10m', width: 10 * MINUTE },
+  { source: '1h', table: 'resource_metrics_1h', width: HOUR },
+] as const;
 
 interface Agg {
   min: number;
@@ -33,8 +39,7 @@ export function createMetricsStore(db: Db) {
        ON CONFLICT (series_id, ts) DO UPDATE SET min = MIN(min, excluded.min), max = MAX(max, excluded.max),
          sum = sum + excluded.sum, count = count + excluded.count`,
     );
-  const upsert1m = upsertRollup('resource_metrics_1m');
-  const upsert1h = upsertRollup('resource_metrics_1h');
+  const upserts = ROLLUPS.map((r) => upsertRollup(r.table));
   const insertSnapshot = db.prepare(
     `INSERT OR IGNORE INTO system_snapshots (ts, cpu_percent, memory_percent, memory_used, swap_used, load1, gpu_count, gpu_util_avg, vram_used_mib, containers_running)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -59,8 +64,7 @@ export function createMetricsStore(db: Db) {
   /** series id → bucket start → aggregate (numeric keys: no string building per row). */
   type Buckets = Map<number, Map<number, Agg>>;
   function rollups(rows: number[]) {
-    const m: Buckets = new Map();
-    const h: Buckets = new Map();
+    const levels: Buckets[] = ROLLUPS.map(() => new Map());
     const last = new Map<number, number>();
     const add = (map: Buckets, id: number, ts: number, v: number) => {
       let byTs = map.get(id);
@@ -78,11 +82,10 @@ export function createMetricsStore(db: Db) {
       const id = rows[i]!;
       const ts = rows[i + 1]!;
       const v = rows[i + 2]!;
-      add(m, id, ts - (ts % MINUTE), v);
-      add(h, id, ts - (ts % HOUR), v);
+      for (let l = 0; l < ROLLUPS.length; l++) add(levels[l]!, id, ts - (ts % ROLLUPS[l]!.width), v);
       if (ts > (last.get(id) ?? -1)) last.set(id, ts);
     }
-    return { m, h, last };
+    return { levels, last };
   }
 
   /** Writes raw rows and their rollups in one transaction (also the benchmark's ingest path). */
@@ -90,9 +93,10 @@ export function createMetricsStore(db: Db) {
     const whole = rows.length - (rows.length % (CHUNK * 3));
     for (let i = 0; i < whole; i += CHUNK * 3) insertRawChunk.run(rows.slice(i, i + CHUNK * 3));
     for (let i = whole; i < rows.length; i += 3) insertRaw.run(rows[i], rows[i + 1], rows[i + 2]);
-    const { m, h, last } = rollups(rows);
-    for (const [id, byTs] of m) for (const [ts, a] of byTs) upsert1m.run(id, ts, a.min, a.max, a.sum, a.count);
-    for (const [id, byTs] of h) for (const [ts, a] of byTs) upsert1h.run(id, ts, a.min, a.max, a.sum, a.count);
+    const { levels, last } = rollups(rows);
+    levels.forEach((level, l) => {
+      for (const [id, byTs] of level) for (const [ts, a] of byTs) upserts[l]!.run(id, ts, a.min, a.max, a.sum, a.count);
+    });
     for (const [id, ts] of last) touchSeries.run(ts, id);
     for (const s of snapshots) insertSnapshot.run(...s);
   });
