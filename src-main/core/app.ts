@@ -53,6 +53,11 @@ export function createApp(config: AppConfig) {
     tools: { nvidiaSmi: settings.get().metrics.nvidiaSmiPath, tegrastats: settings.get().metrics.tegrastatsPath },
     containers: { latest: () => docker.latestStats() },
     toolEnv: config.toolEnv,
+    onGpuStatus: (s) => {
+      // Journaled: a dying nvidia-smi is a failure the user can read about later; "not found" is a normal host.
+      if (s.state === 'absent' && /not found$/.test(s.error ?? '')) return;
+      events.record({ type: `gpu.${s.state}`, outcome: s.state === 'running' ? 'ok' : 'error', error: s.error, details: { tool: s.tool } });
+    },
   });
   const metrics = createMetricsService({ db, bus, events, retention: () => settings.get().metrics, flushMs: config.metricsFlushMs });
 

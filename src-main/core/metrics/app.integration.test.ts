@@ -34,6 +34,7 @@ describe('metrics through the whole app (fixture nvidia-smi on PATH, real SQLite
     expect(names).toContain('host:/:disk_used_percent');
     expect(names).toContain(`gpu:${H100}:utilization_gpu`);
     expect(names).not.toContain(`gpu:${H100}:fan`); // [N/A] is never stored as a value
+    expect(app.events.recent(100).filter((e) => e.type.startsWith('gpu.')).map((e) => e.type)).toEqual(['gpu.running']);
 
     const now = Date.now();
     const r = await call<HistoryResult>('metrics.history', { series: ['host::cpu_percent', `gpu:${H100}:utilization_gpu`], from: now - 60_000, to: now + 1000, buckets: 61 });
@@ -97,5 +98,6 @@ describe('metrics through the whole app (fixture nvidia-smi on PATH, real SQLite
     const end = Date.now() + 5000;
     while (!/not found/.test(app.sampler.gpuStatus().error ?? '') && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
     expect(app.sampler.gpuStatus()).toMatchObject({ state: 'absent', error: expect.stringMatching(/not found/) });
+    expect(app.events.recent(100).filter((e) => e.type === 'gpu.absent')).toEqual([]); // no GPU tool is no failure
   });
 });

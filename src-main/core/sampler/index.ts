@@ -1,4 +1,4 @@
-import type { ContainerStats, MetricsSnapshot } from '@shared/contract';
+import type { ContainerStats, GpuSourceStatus, MetricsSnapshot } from '@shared/contract';
 import type { Bus } from '../bus';
 import { createNvidiaSmiSampler } from './gpu/nvidia-smi';
 import { createHostSampler } from './host';
@@ -22,6 +22,8 @@ export interface SamplerOptions {
   containers?: { latest(): ContainerStats[] };
   /** For tests: environment of the tool processes. */
   toolEnv?: NodeJS.ProcessEnv;
+  /** Told when nvidia-smi changes state: running, restarting (it died) or absent. */
+  onGpuStatus?: (status: GpuSourceStatus) => void;
 }
 
 /** Takes one snapshot every interval: ring buffer for live charts, `metrics.snapshot` on the bus. */
@@ -34,7 +36,7 @@ export function createSampler(opts: SamplerOptions) {
   let ticking = false;
   let tools = opts.tools;
   const makeGpu = () =>
-    tools ? createNvidiaSmiSampler({ command: tools.nvidiaSmi ?? undefined, intervalMs, env: opts.toolEnv }) : undefined;
+    tools ? createNvidiaSmiSampler({ command: tools.nvidiaSmi ?? undefined, intervalMs, env: opts.toolEnv, onStatus: opts.onGpuStatus }) : undefined;
   const makeJetson = () =>
     tools ? createTegrastatsSampler({ command: tools.tegrastats ?? undefined, intervalMs, env: opts.toolEnv }) : undefined;
   let gpu = makeGpu();

@@ -131,3 +131,37 @@ describe('the streaming nvidia-smi process (fixture executable on PATH)', () => 
     expect(smi.status()).toMatchObject({ state: 'absent', error: expect.stringMatching(/couldn't communicate with the NVIDIA driver/) });
   });
 });
+
+describe('per-process VRAM mapped to a real container through /proc/<pid>/cgroup', async () => {
+  const { realDocker, TEST_IMAGE, TEST_LABEL, tmpDataDir } = await import('../../../test-support');
+  const { writeFileSync } = await import('node:fs');
+  const docker = await realDocker();
+  it.skipIf(!docker)('attributes a process inside a managed container to that container', async () => {
+    const c = await docker!.createContainer({
+      Image: TEST_IMAGE,
+      Cmd: ['sleep', '600'],
+      Labels: { [TEST_LABEL]: 'nvidia-smi', 'io.mlenv.managed': 'true' },
+      HostConfig: { Init: true },
+    });
+    try {
+      await c.start();
+      const pid = (await c.inspect()).State.Pid;
+      const apps = path.join(tmpDataDir(), 'apps.csv');
+      writeFileSync(apps, `${pid}, python, 1234, GPU-3a1f9e02-4c11-4b8a-9e2d-7f6b1c0a55e1\n${process.pid}, node, 10, GPU-3a1f9e02-4c11-4b8a-9e2d-7f6b1c0a55e1\n`);
+      const s = createNvidiaSmiSampler({ intervalMs: 100, appsEveryMs: 100, env: env({ MLENV_FAKE_GPU_APPS: apps }) });
+      try {
+        await s.start();
+        await until(() => (s.latest()[0]?.processes.length ?? 0) === 2);
+        expect(s.latest()[0]!.processes).toEqual([
+          { pid, name: 'python', usedMiB: 1234, containerId: c.id },
+          // this test's own process: a host process (or, if CI itself runs in a container, that one)
+          { pid: process.pid, name: 'node', usedMiB: 10, containerId: containerIdFromCgroup(readFileSync('/proc/self/cgroup', 'utf8')) },
+        ]);
+      } finally {
+        s.stop();
+      }
+    } finally {
+      await c.remove({ force: true });
+    }
+  });
+});

@@ -17,6 +17,8 @@ export interface NvidiaSmiOptions {
   minBackoffMs?: number;
   env?: NodeJS.ProcessEnv;
   procRoot?: string;
+  /** Told when the source changes state (to journal a dying or vanished nvidia-smi). */
+  onStatus?: (status: GpuSourceStatus) => void;
 }
 
 const FORMAT = '--format=csv,noheader,nounits';
@@ -41,6 +43,11 @@ export function createNvidiaSmiSampler(opts: NvidiaSmiOptions) {
   let appsTimer: NodeJS.Timeout | undefined;
   let retryTimer: NodeJS.Timeout | undefined;
   let stopped = true;
+  const setStatus = (next: GpuSourceStatus) => {
+    const changed = next.state !== status.state || next.error !== status.error;
+    status = next;
+    if (changed) opts.onStatus?.(next);
+  };
 
   /** Picks, for each field, the first name this driver accepts; required fields are taken as they are. */
   async function probe(): Promise<GpuField[] | string> {
@@ -93,7 +100,7 @@ export function createNvidiaSmiSampler(opts: NvidiaSmiOptions) {
     const probed = await probe();
     if (stopped) return;
     if (typeof probed === 'string') {
-      status = { tool: 'nvidia-smi', state: 'absent', error: probed };
+      setStatus({ tool: 'nvidia-smi', state: 'absent', error: probed });
       retryTimer = setTimeout(() => void begin(), opts.absentRetryMs ?? 60_000);
       retryTimer.unref?.();
       return;
@@ -110,7 +117,7 @@ export function createNvidiaSmiSampler(opts: NvidiaSmiOptions) {
         if (gpu) rows.set(gpu.uuid, { gpu, at: Date.now() });
       },
       onState(state, error) {
-        status = { tool: 'nvidia-smi', state, ...(error ? { error } : {}) };
+        setStatus({ tool: 'nvidia-smi', state, ...(error ? { error } : {}) });
         if (state !== 'running') rows.clear(); // a gap, not the last figures frozen
       },
     });
