@@ -39,8 +39,10 @@ const timeLabel = (span: number) => (ts: number) =>
 
 /** One series as an area chart: the min–max band, the average line, thresholds and throttle marks. */
 export const HistoryChart = memo(function HistoryChart({
-  series, from, to, bucketMs, color = 'var(--accent)', thresholds = [], throttle, yMax, height = 180, testId,
+  series, from, to, bucketMs, color = 'var(--accent)', thresholds = [], throttle, yMax, height = 180, testId, title,
 }: {
+  /** Shown instead of the series label (e.g. without the GPU name inside a GPU's panel). */
+  title?: string;
   series: HistorySeries;
   from: number;
   to: number;
@@ -57,7 +59,7 @@ export const HistoryChart = memo(function HistoryChart({
   return (
     <figure className="history-chart" data-testid={testId} data-points={series.points.length} aria-label={series.label}>
       <figcaption>
-        {series.label} <span className="muted">({series.unit || 'ratio'})</span>
+        {title ?? series.label} <span className="muted">({series.unit || 'ratio'})</span>
       </figcaption>
       <ResponsiveContainer width="100%" height={height}>
         <ComposedChart data={data} margin={{ top: 6, right: 12, bottom: 0, left: 0 }}>

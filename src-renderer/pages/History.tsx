@@ -140,7 +140,7 @@ export function History() {
                   const s = byName.get(`gpu:${uuid}:${p.metric}`);
                   if (!s) return null;
                   return (
-                    <HistoryChart key={p.metric} series={s} from={result.from} to={result.to} bucketMs={result.bucketMs} color={p.color} thresholds={thresholdsFor(s.name)} yMax={s.unit === '%' ? 100 : undefined}
+                    <HistoryChart key={p.metric} series={s} title={s.label.replace(`${label} `, '')} from={result.from} to={result.to} bucketMs={result.bucketMs} color={p.color} thresholds={thresholdsFor(s.name)} yMax={s.unit === '%' ? 100 : undefined}
                       throttle={p.metric === 'utilization_gpu' ? byName.get(`gpu:${uuid}:throttle_mask`) : undefined} height={150} />
                   );
                 })}
