@@ -28,9 +28,11 @@ if (!electronApp.requestSingleInstanceLock()) {
   let win: BrowserWindow | undefined;
   let quitting = false;
 
-  const open = () => {
+  /** Shows the window, on a page of the app when a route is given (e.g. 'containers/<id>'). */
+  const open = (route?: string) => {
+    const hash = route ? `#/${route}` : undefined;
     if (!win || win.isDestroyed()) {
-      win = createMainWindow(distDir);
+      win = createMainWindow(distDir, hash);
       // Closing the window keeps the app in the tray; Quit in the tray menu ends it.
       win.on('close', (e) => {
         if (!quitting) {
@@ -39,12 +41,13 @@ if (!electronApp.requestSingleInstanceLock()) {
         }
       });
     }
+    else if (hash) void win.webContents.executeJavaScript(`location.hash = ${JSON.stringify(hash)}`);
     if (win.isMinimized()) win.restore();
     win.show();
     win.focus();
   };
 
-  electronApp.on('second-instance', open);
+  electronApp.on('second-instance', () => open());
   electronApp.on('before-quit', () => {
     quitting = true;
   });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { WEB_PREFERENCES } from './web-preferences';
 
 /** The dashboard window: sandboxed, isolated, no Node, no navigation away from the app. */
-export function createMainWindow(distDir: string): BrowserWindow {
+export function createMainWindow(distDir: string, hash?: string): BrowserWindow {
   const win = new BrowserWindow({
     width: 1280,
     height: 820,
@@ -16,7 +16,7 @@ export function createMainWindow(distDir: string): BrowserWindow {
   });
   hardenContents(win.webContents);
   win.once('ready-to-show', () => win.show());
-  void win.loadFile(path.join(distDir, 'renderer', 'index.html'));
+  void win.loadFile(path.join(distDir, 'renderer', 'index.html'), hash ? { hash } : undefined);
   return win;
 }
 
