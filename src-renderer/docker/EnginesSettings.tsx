@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { engineAddSchema, type EngineInfo } from '@shared/contract';
 import { api } from '../api';
 import { errorText } from './format';
+import { FormActions } from '../components/FormActions';
 
 type Kind = 'unix' | 'tcp' | 'ssh';
 const EMPTY = { kind: 'unix' as Kind, name: '', socketPath: '', host: '', port: '', ca: '', cert: '', key: '', username: '', privateKeyPath: '' };
@@ -82,16 +83,7 @@ export function EnginesSettings() {
         {f.kind === 'tcp' && text('key', 'Key file', '/home/me/.docker/key.pem')}
         {f.kind === 'ssh' && text('username', 'User', 'me')}
         {f.kind === 'ssh' && text('privateKeyPath', 'Private key', '/home/me/.ssh/id_ed25519')}
-        <div className="form-actions">
-          <button type="submit" disabled={!f.name}>
-            Add engine
-          </button>
-          {error && (
-            <span className="inline-error" role="alert">
-              {error}
-            </span>
-          )}
-        </div>
+        <FormActions label="Add engine" disabled={!f.name} error={error} />
       </form>
     </section>
   );

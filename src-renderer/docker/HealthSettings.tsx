@@ -3,6 +3,7 @@ import type { HealthSettings as HS } from '@shared/contract';
 import { api } from '../api';
 import { useLive } from '../store/live';
 import { errorText } from './format';
+import { FormActions } from '../components/FormActions';
 
 const FIELDS: [keyof HS, string][] = [
   ['memoryWarnPercent', 'Memory warning (% of limit)'],
@@ -46,15 +47,7 @@ export function HealthSettings() {
             <input inputMode="numeric" value={form[k] ?? ''} onChange={(e) => setForm({ ...form, [k]: e.target.value })} />
           </label>
         ))}
-        <div className="form-actions">
-          <button type="submit">Save</button>
-          {state.kind === 'saved' && <span className="muted">Saved</span>}
-          {state.kind === 'error' && (
-            <span className="inline-error" role="alert">
-              {state.message}
-            </span>
-          )}
-        </div>
+        <FormActions label="Save" note={state.kind === 'saved' && <span className="muted">Saved</span>} error={state.kind === 'error' ? state.message : undefined} />
       </form>
     </section>
   );

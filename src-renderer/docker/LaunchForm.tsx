@@ -4,6 +4,7 @@ import { formatBytes } from '@shared/units';
 import { api } from '../api';
 import { errorText } from './format';
 import { EMPTY, FIELDS, toLaunch, type Field, type Form } from './launch-form';
+import { FormActions } from '../components/FormActions';
 
 const LABELS: Record<Field, [string, string]> = {
   image: ['Image', 'busybox:latest or nvcr.io/nvidia/pytorch:25.12-py3'],
@@ -85,21 +86,20 @@ export function LaunchForm({ onLaunched }: { onLaunched: (id: string) => void })
     <form className="card launch-form" onSubmit={(e) => void submit(e)} data-testid="launch-form">
       <h3>Launch a container</h3>
       <div className="launch-grid">{FIELDS.map(field)}</div>
-      <div className="form-actions">
-        <button type="submit" data-testid="launch-submit" disabled={state.kind === 'launching' || !form.image.trim()}>
-          {state.kind === 'launching' ? 'Launching… (pulling if needed)' : 'Launch'}
-        </button>
-        {pull && !pull.done && (
-          <span className="muted" data-testid="launch-pull">
-            pulling {pull.ref}: {formatBytes(pull.current)} of {formatBytes(pull.total)}
-          </span>
-        )}
-        {state.kind === 'error' && (
-          <span className="inline-error" role="alert" data-testid="launch-error">
-            {state.message}
-          </span>
-        )}
-      </div>
+      <FormActions
+        testId="launch-submit"
+        label={state.kind === 'launching' ? 'Launching… (pulling if needed)' : 'Launch'}
+        disabled={state.kind === 'launching' || !form.image.trim()}
+        note={
+          pull &&
+          !pull.done && (
+            <span className="muted" data-testid="launch-pull">
+              pulling {pull.ref}: {formatBytes(pull.current)} of {formatBytes(pull.total)}
+            </span>
+          )
+        }
+        error={state.kind === 'error' ? state.message : undefined}
+      />
     </form>
   );
 }

@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { RegistryLogin } from '@shared/contract';
 import { api } from '../api';
 import { errorText } from './format';
+import { FormActions } from '../components/FormActions';
 
 /** Registry logins: the secret goes to the OS keychain (or a 0600 file) and never comes back. */
 export function RegistrySettings() {
@@ -54,16 +55,7 @@ export function RegistrySettings() {
           Password or API key
           <input type="password" autoComplete="off" value={f.secret} onChange={(e) => setF({ ...f, secret: e.target.value })} />
         </label>
-        <div className="form-actions">
-          <button type="submit" disabled={!f.secret}>
-            Save login
-          </button>
-          {error && (
-            <span className="inline-error" role="alert">
-              {error}
-            </span>
-          )}
-        </div>
+        <FormActions label="Save login" disabled={!f.secret} error={error} />
       </form>
     </section>
   );

@@ -88,6 +88,15 @@ export function createDockerService(opts: { db: Db; bus: Bus; events: EventLog; 
     w.start();
   }
 
+  /** The engine and the container's inspect data; NOT_FOUND in words when there is no such container. */
+  async function inspectOn(engineId: string | undefined, id: string) {
+    const e = engines.get(engineId);
+    const info = await e.docker.getContainer(id).inspect().catch(() => {
+      throw new AppError('NOT_FOUND', `no container "${id}" on engine ${e.name}`);
+    });
+    return { e, info };
+  }
+
   const handlers = {
     'engines.list': () => engines.list(),
     'engines.add': (spec) => {
@@ -111,17 +120,11 @@ export function createDockerService(opts: { db: Db; bus: Bus; events: EventLog; 
     'containers.remove': ({ id, engine, force }) => containers.remove(engines.get(engine), id, force),
     'containers.stats': () => stats.latest(),
     'logs.tail': async ({ id, engine, tail, timestamps }) => {
-      const e = engines.get(engine);
-      const info = await e.docker.getContainer(id).inspect().catch(() => {
-        throw new AppError('NOT_FOUND', `no container "${id}" on engine ${e.name}`);
-      });
+      const { e, info } = await inspectOn(engine, id);
       return tailLogs(e.docker.getContainer(info.Id), info.Config.Tty, tail, timestamps);
     },
     'logs.follow': async ({ id, engine, tail }) => {
-      const e = engines.get(engine);
-      const info = await e.docker.getContainer(id).inspect().catch(() => {
-        throw new AppError('NOT_FOUND', `no container "${id}" on engine ${e.name}`);
-      });
+      const { e, info } = await inspectOn(engine, id);
       const followId = randomUUID();
       const f = await followLogs(
         e.docker.getContainer(info.Id),

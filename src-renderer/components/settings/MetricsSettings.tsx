@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { SettingsPatch } from '@shared/contract';
 import { api } from '../../api';
 import { useLive } from '../../store/live';
+import { FormActions } from '../FormActions';
 
 /** Sampling interval, metrics retention and where nvidia-smi / tegrastats live (blank: on PATH). */
 export function MetricsSettings() {
@@ -59,11 +60,7 @@ export function MetricsSettings() {
       <label>
         tegrastats path <input type="text" placeholder="found on PATH" {...field('tegra')} />
       </label>
-      <div className="form-actions">
-        <button type="submit" disabled={state.kind === 'saving'}>Save</button>
-        {state.kind === 'saved' && <span className="muted">Saved.</span>}
-      </div>
-      {state.kind === 'error' && <div className="banner error" role="alert">{state.message}</div>}
+      <FormActions label="Save" disabled={state.kind === 'saving'} note={state.kind === 'saved' && <span className="muted">Saved</span>} error={state.kind === 'error' ? state.message : undefined} />
     </form>
   );
 }
