@@ -53,6 +53,13 @@ describe('mlenv CLI', () => {
     expect(await exited).toBe(0);
   });
 
+  it('db check runs SQLite\'s integrity check on mlenv.db', async () => {
+    const dir = tmpDataDir();
+    const r = await run(['db', 'check', '--data-dir', dir]);
+    expect(r).toMatchObject({ code: 0, stdout: `${path.join(dir, 'mlenv.db')}: ok\n` });
+    expect((await run(['db', 'vacuum'])).code).toBe(2);
+  });
+
   it('refuses a non-loopback host without an explicit token', async () => {
     const r = await run(['serve', '--host', '0.0.0.0', '--port', '0', '--data-dir', tmpDataDir()]);
     expect(r.code).toBe(2);

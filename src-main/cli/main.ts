@@ -1,6 +1,7 @@
 // `mlenv`: the command-line entry. Each command is a module of its own.
 import { VERSION } from '../version';
 import { UsageError } from './args';
+import { db, DB_USAGE } from './db';
 import { health, HEALTH_USAGE } from './health';
 import { rm, RM_USAGE, start, START_USAGE, stop, STOP_USAGE } from './lifecycle';
 import { logs, LOGS_USAGE } from './logs';
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => Promise
   rm: { usage: RM_USAGE, run: rm },
   health: { usage: HEALTH_USAGE, run: health },
   stats: { usage: STATS_USAGE, run: stats },
+  db: { usage: DB_USAGE, run: db },
 };
 
 const help = () =>
