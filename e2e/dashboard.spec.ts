@@ -44,3 +44,27 @@ test('without the token the page says what to do and the API refuses', async ({ 
   expect((await request.post(`${served.base}/api/call/app.info`, { data: {} })).status()).toBe(401);
   expect((await request.get(`${served.base}/healthz`)).status()).toBe(200);
 });
+
+test('machine alert thresholds: refused in words when inconsistent, applied to the status at once', async ({ page }) => {
+  await page.goto(served.url);
+  await page.getByRole('link', { name: 'Settings' }).click();
+  const form = page.getByTestId('threshold-settings');
+  await form.getByLabel('Host memory warning (%)').fill('99');
+  await form.getByLabel('Host memory critical (%)').fill('50');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await expect(form.getByRole('alert')).toContainText('a warning threshold must be below its critical threshold');
+
+  // Any running machine uses more than 2 % of its memory: the status must turn critical and say why.
+  await form.getByLabel('Host memory warning (%)').fill('1');
+  await form.getByLabel('Host memory critical (%)').fill('2');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await expect(form.getByText('Saved')).toBeVisible();
+  const badge = page.getByTestId('status-badge');
+  await expect(badge).toHaveText('critical');
+  await expect(badge).toHaveAttribute('title', /Memory at \d+ % \(critical at 2 %\)/);
+
+  // Saved in mlenv.db: a reload shows the stored values.
+  await page.reload();
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await expect(page.getByTestId('threshold-settings').getByLabel('Host memory critical (%)')).toHaveValue('2');
+});

@@ -88,7 +88,7 @@ test('metrics settings: a wrong retention is refused in words, a tool path is ap
   await form.getByLabel('Keep per-minute and per-hour rollups (days)').fill('90');
   await form.getByLabel('nvidia-smi path').fill('/nonexistent/nvidia-smi');
   await form.getByRole('button', { name: 'Save' }).click();
-  await expect(form.getByText('Saved.')).toBeVisible();
+  await expect(form.getByText('Saved')).toBeVisible();
   await page.getByRole('link', { name: 'Dashboard' }).click();
   await expect(page.getByTestId('gpu-none')).toContainText('No NVIDIA GPU: /nonexistent/nvidia-smi not found');
   expect(problems.filter((p) => !/status of 400/.test(p))).toEqual([]);

@@ -2,6 +2,7 @@ import { EnginesSettings } from '../docker/EnginesSettings';
 import { HealthSettings } from '../docker/HealthSettings';
 import { RegistrySettings } from '../docker/RegistrySettings';
 import { MetricsSettings } from '../components/settings/MetricsSettings';
+import { ThresholdSettings } from '../components/settings/ThresholdSettings';
 
 /** Settings: one section component per area (each area adds its own line here). */
 export function Settings() {
@@ -9,6 +10,7 @@ export function Settings() {
     <div className="settings" data-testid="settings-page">
       <EnginesSettings />
       <RegistrySettings />
+      <ThresholdSettings />
       <HealthSettings />
       <MetricsSettings />
     </div>

@@ -43,8 +43,9 @@ export function MetricsSettings() {
   const field = (key: keyof typeof form) => ({ value: form[key], onChange: (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value }) });
 
   return (
-    <form className="card settings-form" onSubmit={(e) => void save(e)} data-testid="metrics-settings">
+    <section className="card">
       <h3>Sampling and history</h3>
+      <form className="settings-form" onSubmit={(e) => void save(e)} data-testid="metrics-settings">
       <label>
         Sampling interval (ms) <input type="number" min={250} max={60000} step={250} required {...field('interval')} />
       </label>
@@ -61,6 +62,7 @@ export function MetricsSettings() {
         tegrastats path <input type="text" placeholder="found on PATH" {...field('tegra')} />
       </label>
       <FormActions label="Save" disabled={state.kind === 'saving'} note={state.kind === 'saved' && <span className="muted">Saved</span>} error={state.kind === 'error' ? state.message : undefined} />
-    </form>
+      </form>
+    </section>
   );
 }
