@@ -73,7 +73,7 @@ export function createApp(config: AppConfig) {
   bus.on('health.changed', refreshStatus); // a container turning critical reddens the tray at once
   bus.on('engine.status', (s) => {
     refreshStatus();
-    events.record({ type: `engine.${s.state}`, engine: s.host, outcome: s.state === 'unreachable' ? 'error' : 'ok', error: s.error });
+    events.record({ type: `engine.${s.state}`, engine: docker.engines.get().name, outcome: s.state === 'unreachable' ? 'error' : 'ok', error: s.error, details: { host: s.host } });
   });
 
   const handlers: Handlers = {
