@@ -14,7 +14,7 @@ export interface RouterOptions {
 }
 
 /** "thresholds.cpuWarnPercent: Too big: expected number to be <=100" — one line per zod issue. */
-export function describeIssues(error: z.ZodError): string {
+function describeIssues(error: z.ZodError): string {
   return error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
 }
 

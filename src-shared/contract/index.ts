@@ -48,7 +48,6 @@ export type RequestOutput<N extends RequestName> = NonNullable<Requests[N]['outp
 export type EventPayload<E extends EventName> = NonNullable<(typeof events)[E]['payload']>;
 
 export const REQUEST_NAMES = Object.keys(requests) as RequestName[];
-export const EVENT_NAMES = Object.keys(events) as EventName[];
 export const isRequestName = (n: unknown): n is RequestName =>
   typeof n === 'string' && Object.prototype.hasOwnProperty.call(requests, n);
 
