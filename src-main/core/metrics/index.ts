@@ -16,6 +16,8 @@ export interface MetricsServiceOptions {
   retention: () => MetricsSettings;
   flushMs?: number;
   cleanupEveryMs?: number;
+  /** Delay of the first retention run after start (default 30 s: let the app settle first). */
+  firstCleanupMs?: number;
 }
 
 export function createMetricsService(opts: MetricsServiceOptions) {
@@ -24,6 +26,9 @@ export function createMetricsService(opts: MetricsServiceOptions) {
   const retention = createRetention(opts.db);
   let flushTimer: NodeJS.Timeout | undefined;
   let cleanupTimer: NodeJS.Timeout | undefined;
+  let firstCleanup: NodeJS.Timeout | undefined;
+  /** Set by stop(): a cleanup still sweeping (it yields between slices) must not touch the closed database. */
+  let stopped = false;
   let unsubscribe: (() => void) | undefined;
   let lastError: string | undefined;
 
@@ -45,11 +50,13 @@ export function createMetricsService(opts: MetricsServiceOptions) {
   }
 
   async function cleanup() {
+    if (stopped) return undefined;
     try {
       const r = await retention.cleanup(opts.retention());
-      if (r.forgotten?.length) store.forgetSeries(r.forgotten);
+      if (!stopped && r.forgotten?.length) store.forgetSeries(r.forgotten);
       return r;
     } catch (e) {
+      if (stopped) return undefined;
       opts.events.record({ type: 'metrics.cleanup_failed', outcome: 'error', error: `metrics retention cleanup failed: ${(e as Error).message}` });
       return undefined;
     }
@@ -58,19 +65,23 @@ export function createMetricsService(opts: MetricsServiceOptions) {
   return {
     store,
     start() {
+      stopped = false;
       unsubscribe = opts.bus.on('metrics.snapshot', (s) => store.ingest(s));
       flushTimer = setInterval(flush, opts.flushMs ?? 5000);
       flushTimer.unref?.();
       const every = opts.cleanupEveryMs ?? 10 * 60_000;
       cleanupTimer = setInterval(() => void cleanup(), every);
       cleanupTimer.unref?.();
-      setTimeout(() => void cleanup(), 30_000).unref?.(); // not at the very start: let the app settle first
+      firstCleanup = setTimeout(() => void cleanup(), opts.firstCleanupMs ?? 30_000);
+      firstCleanup.unref?.();
     },
     stop() {
       unsubscribe?.();
       clearInterval(flushTimer);
       clearInterval(cleanupTimer);
+      clearTimeout(firstCleanup);
       flush();
+      stopped = true;
     },
     flush,
     cleanup,
