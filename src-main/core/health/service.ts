@@ -24,6 +24,8 @@ export function createHealthService(opts: { db: Db; bus: Bus; events: EventLog; 
   let checkTimer: NodeJS.Timeout | undefined;
   let snapTimer: NodeJS.Timeout | undefined;
   let running = false;
+  /** Set for good by stop(): judgements still in flight must not write afterwards. */
+  let stopped = false;
   let checking: Promise<void> | undefined;
 
   const insertSnap = db.prepare('INSERT OR REPLACE INTO health_snapshots (container_id, ts, state, reasons, cpu_percent, memory_percent) VALUES (?, ?, ?, ?, ?, ?)');
@@ -62,6 +64,7 @@ export function createHealthService(opts: { db: Db; bus: Bus; events: EventLog; 
         probe = probeSpec.kind === 'http' ? await probeHttp(host, bound.hostPort, probeSpec.path, s.probeTimeoutMs) : await probeTcp(host, bound.hostPort, s.probeTimeoutMs);
       }
     }
+    if (stopped) return null; // the app shut down while we were asking the engine: the database is closing
     const v = evaluate(
       {
         state: d.state,
@@ -219,6 +222,7 @@ export function createHealthService(opts: { db: Db; bus: Bus; events: EventLog; 
     },
     stop() {
       running = false;
+      stopped = true;
       offEvents();
       clearTimeout(checkTimer);
       clearTimeout(snapTimer);
