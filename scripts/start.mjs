@@ -3,7 +3,7 @@
 // .electron-native so the Node build that serve mode and the tests use stays intact), then
 // launches the desktop app. Where Electron cannot run, it says how to use serve mode instead.
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,9 +37,13 @@ const nativeDir = path.join(root, '.electron-native');
 const marker = path.join(nativeDir, `electron-${electronVersion}`);
 if (!existsSync(marker)) {
   console.log(`Building better-sqlite3 for Electron ${electronVersion} (once)…`);
-  cpSync(path.join(root, 'node_modules/better-sqlite3'), path.join(nativeDir, 'node_modules/better-sqlite3'), { recursive: true });
-  run('npx', ['--yes', '@electron/rebuild', '--version', electronVersion, '--module-dir', nativeDir, '--only', 'better-sqlite3', '--force']);
-  cpSync(path.join(root, 'package.json'), marker);
+  const sqlite = path.join(root, 'node_modules/better-sqlite3');
+  const sqliteVersion = JSON.parse(readFileSync(path.join(sqlite, 'package.json'), 'utf8')).version;
+  cpSync(sqlite, path.join(nativeDir, 'node_modules/better-sqlite3'), { recursive: true });
+  // @electron/rebuild walks the dependency tree of the folder's package.json.
+  writeFileSync(path.join(nativeDir, 'package.json'), JSON.stringify({ name: 'mlenv-electron-native', private: true, dependencies: { 'better-sqlite3': sqliteVersion } }));
+  run(process.execPath, [path.join(root, 'node_modules/@electron/rebuild/lib/cli.js'), '--version', electronVersion, '--module-dir', nativeDir, '--only', 'better-sqlite3', '--force']);
+  writeFileSync(marker, `better-sqlite3 ${sqliteVersion} built for Electron ${electronVersion}\n`);
 }
 
 spawn(electronBinary, ['.'], { cwd: root, stdio: 'inherit' }).on('exit', (code) => process.exit(code ?? 0));
