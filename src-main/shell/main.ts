@@ -67,10 +67,12 @@ if (!electronApp.requestSingleInstanceLock()) {
     }
     connectIpc(core, () => win);
     createTray(core, assetsDir, { open, quit: () => electronApp.quit() });
+    // Told once when the machine turns critical or loses the engine, not at every changed figure.
+    let lastLevel = core.getStatus().level;
     core.bus.on('status.changed', (s) => {
-      if ((s.level === 'critical' || s.level === 'unreachable') && Notification.isSupported()) {
-        new Notification({ title: `MLEnv Desktop: ${s.level}`, body: s.reasons[0] ?? '' }).show();
-      }
+      const entered = s.level !== lastLevel && (s.level === 'critical' || s.level === 'unreachable');
+      lastLevel = s.level;
+      if (entered && Notification.isSupported()) new Notification({ title: `MLEnv Desktop: ${s.level}`, body: s.reasons[0] ?? '' }).show();
     });
     // Container health alerts as native notifications (recoveries included, so the user knows it passed).
     core.bus.on('alerts.raised', (a) => {
