@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { AppError } from '@shared/errors';
 import { REQUEST_NAMES, requests } from '@shared/contract';
-import { createRouter, type Handlers } from './router';
+import { connectionContext, createRouter, type Handlers } from './router';
 
 // Handlers that record what they were given; each request name maps to one.
 function recordingHandlers(impl?: (name: string, input: unknown) => unknown) {
@@ -59,5 +59,22 @@ describe('router', () => {
       expect(schema.safeParse({ __unexpected__: 1 }).success, name).toBe(false);
       expect(schema.safeParse(42).success, name).toBe(false);
     }
+  });
+
+  it('hands the caller\'s connection to the handler; closing it runs what was tied to it, once', async () => {
+    const closed: string[] = [];
+    const { handlers } = recordingHandlers();
+    (handlers as unknown as Record<string, unknown>)['metrics.recent'] = (_i: unknown, ctx: { onDisconnect(fn: () => void): void }) => {
+      ctx.onDisconnect(() => closed.push('follow'));
+      return 'ok';
+    };
+    const ctx = connectionContext();
+    await createRouter(handlers).dispatch('metrics.recent', {}, ctx);
+    expect(closed).toEqual([]);
+    ctx.close();
+    ctx.close();
+    expect(closed).toEqual(['follow']);
+    ctx.onDisconnect(() => closed.push('late')); // tied after the caller left: runs at once
+    expect(closed).toEqual(['follow', 'late']);
   });
 });

@@ -4,8 +4,33 @@ import type { z } from 'zod';
 import { AppError, isAppError, type Envelope } from '@shared/errors';
 import { isRequestName, requests, type ParsedInput, type RequestName, type RequestOutput } from '@shared/contract';
 
+/** Who is asking: lets a handler tie what it opens (a log follow) to the caller's connection. */
+export interface CallContext {
+  /** Runs fn when the caller goes away (socket closed, window reloaded); at once if already gone. */
+  onDisconnect(fn: () => void): void;
+}
+
+/** For callers without a connection (CLI, tray, plain HTTP): nothing to clean up after. */
+export const NO_CONNECTION: CallContext = { onDisconnect: () => undefined };
+
+/** A connection's context: `close()` runs everything tied to it, once. */
+export function connectionContext(): CallContext & { close(): void } {
+  let cleanups: (() => void)[] | undefined = [];
+  return {
+    onDisconnect(fn) {
+      if (cleanups) cleanups.push(fn);
+      else fn();
+    },
+    close() {
+      const fns = cleanups ?? [];
+      cleanups = undefined;
+      for (const fn of fns) fn();
+    },
+  };
+}
+
 export type Handlers = {
-  [N in RequestName]: (input: ParsedInput<N>) => Promise<RequestOutput<N>> | RequestOutput<N>;
+  [N in RequestName]: (input: ParsedInput<N>, ctx: CallContext) => Promise<RequestOutput<N>> | RequestOutput<N>;
 };
 
 export interface RouterOptions {
@@ -29,7 +54,7 @@ export function createRouter(handlers: Handlers, opts: RouterOptions = {}) {
   }
 
   return {
-    async dispatch(name: unknown, input: unknown): Promise<Envelope<unknown>> {
+    async dispatch(name: unknown, input: unknown, ctx: CallContext = NO_CONNECTION): Promise<Envelope<unknown>> {
       if (!isRequestName(name)) {
         return fail(String(name), new AppError('INVALID_INPUT', `unknown request "${String(name).slice(0, 80)}"`));
       }
@@ -38,8 +63,8 @@ export function createRouter(handlers: Handlers, opts: RouterOptions = {}) {
         return fail(name, new AppError('INVALID_INPUT', `${name}: ${describeIssues(parsed.error)}`, parsed.error.issues));
       }
       try {
-        const handler = handlers[name] as (i: unknown) => unknown;
-        return { ok: true, value: await handler(parsed.data) };
+        const handler = handlers[name] as (i: unknown, c: CallContext) => unknown;
+        return { ok: true, value: await handler(parsed.data, ctx) };
       } catch (e) {
         if (isAppError(e)) return fail(name, e);
         return fail(name, new AppError('INTERNAL', `${name} failed: ${(e as Error)?.message ?? String(e)}`), e);

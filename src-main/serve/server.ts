@@ -7,6 +7,7 @@ import { AppError, type ErrorCode } from '@shared/errors';
 import { WS_PATH, type ClientFrame, type ServerFrame } from '@shared/wire';
 import type { App } from '../core/app';
 import { log } from '../core/log';
+import { connectionContext } from '../router';
 import { presentedToken, tokenMatches } from './auth';
 import { SECURITY_HEADERS, serveStatic } from './static';
 
@@ -125,6 +126,7 @@ export async function startServer(opts: ServeOptions) {
   });
 
   function connect(ws: WebSocket) {
+    const ctx = connectionContext();
     const send = (frame: ServerFrame) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(frame));
     const unsubscribe = app.bus.onAny((name, payload) => {
       if (ws.bufferedAmount < MAX_BUFFERED) send({ type: 'event', name, payload });
@@ -132,9 +134,12 @@ export async function startServer(opts: ServeOptions) {
     ws.on('message', (data) => {
       const frame = parseFrame(data.toString());
       if (frame instanceof AppError) return send({ type: 'result', id: null, result: { ok: false, error: frame.toBody() } });
-      void app.router.dispatch(frame.name, frame.input).then((result) => send({ type: 'result', id: frame.id, result }));
+      void app.router.dispatch(frame.name, frame.input, ctx).then((result) => send({ type: 'result', id: frame.id, result }));
     });
-    ws.on('close', unsubscribe);
+    ws.on('close', () => {
+      unsubscribe();
+      ctx.close(); // e.g. log follows this tab opened end with it
+    });
     ws.on('error', () => ws.terminate());
   }
 

@@ -7,6 +7,7 @@ import type { LogLine } from '@shared/contract';
 import { AppError } from '@shared/errors';
 import { realDocker, TEST_IMAGE, tmpDataDir } from '../../test-support';
 import type { App } from '../app';
+import { connectionContext } from '../../router';
 import { call, removeTestContainers, RUN, startApp, testLabels, waitFor } from './test-helpers';
 
 const docker = await realDocker();
@@ -182,5 +183,23 @@ describe.skipIf(!docker)('containers on the real engine', () => {
     await call(app, 'containers.stop', { id: c.id, timeoutSeconds: 0 });
     await waitFor(() => ended, 5000, 'the follow to end with the container');
     off();
+  });
+
+  it('ends a log follow when the connection that opened it goes away', async () => {
+    const c = await call(app, 'containers.launch', {
+      image: TEST_IMAGE,
+      name: `mlenv-t-follow-${RUN}`,
+      command: ['sh', '-c', 'while true; do echo still-here; sleep 0.2; done'],
+      init: true,
+      labels: testLabels,
+    });
+    const tab = connectionContext();
+    const opened = await app.router.dispatch('logs.follow', { id: c.id, tail: 0 }, tab);
+    if (!opened.ok) throw new Error(opened.error.message);
+    const { followId } = opened.value as { followId: string };
+    tab.close(); // the browser tab closed without unfollowing
+    // Nothing left to unfollow: the stream was stopped with the connection.
+    expect(await call(app, 'logs.unfollow', { followId })).toEqual({ stopped: false });
+    await call(app, 'containers.stop', { id: c.id, timeoutSeconds: 0 });
   });
 });

@@ -123,7 +123,7 @@ export function createDockerService(opts: { db: Db; bus: Bus; events: EventLog; 
       const { e, info } = await inspectOn(engine, id);
       return tailLogs(e.docker.getContainer(info.Id), info.Config.Tty, tail, timestamps);
     },
-    'logs.follow': async ({ id, engine, tail }) => {
+    'logs.follow': async ({ id, engine, tail }, ctx) => {
       const { e, info } = await inspectOn(engine, id);
       const followId = randomUUID();
       const f = await followLogs(
@@ -137,6 +137,11 @@ export function createDockerService(opts: { db: Db; bus: Bus; events: EventLog; 
         },
       );
       follows.set(followId, f);
+      // A tab closed without unfollowing must not keep the Docker log stream open.
+      ctx.onDisconnect(() => {
+        f.stop();
+        follows.delete(followId);
+      });
       return { followId };
     },
     'logs.unfollow': ({ followId }) => {
