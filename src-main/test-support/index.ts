@@ -34,3 +34,21 @@ export async function realDocker(): Promise<Docker | undefined> {
     return undefined;
   }
 }
+
+export type Truthy<T> = Exclude<T, false | null | undefined | 0 | ''>;
+
+/** Polls until fn gives something truthy (errors count as not yet), or fails naming what it waited for. */
+export async function waitFor<T>(fn: () => T | Promise<T>, timeoutMs: number, what: string): Promise<Truthy<T>> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v as Truthy<T>;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

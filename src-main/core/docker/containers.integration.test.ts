@@ -5,10 +5,10 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LogLine } from '@shared/contract';
 import { AppError } from '@shared/errors';
-import { realDocker, TEST_IMAGE, tmpDataDir } from '../../test-support';
+import { realDocker, TEST_IMAGE, tmpDataDir, waitFor } from '../../test-support';
 import type { App } from '../app';
 import { connectionContext } from '../../router';
-import { call, removeTestContainers, RUN, startApp, testLabels, waitFor } from './test-helpers';
+import { call, removeTestContainers, RUN, startApp, testLabels } from './test-helpers';
 
 const docker = await realDocker();
 const getText = (port: number) =>

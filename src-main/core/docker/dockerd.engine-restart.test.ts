@@ -8,9 +8,9 @@ import { openSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineStatus } from '@shared/contract';
-import { TEST_IMAGE, tmpDataDir } from '../../test-support';
+import { TEST_IMAGE, tmpDataDir, waitFor } from '../../test-support';
 import type { App } from '../app';
-import { call, removeTestContainers, startApp, testLabels, waitFor } from './test-helpers';
+import { call, removeTestContainers, startApp, testLabels } from './test-helpers';
 
 const enabled = process.env.MLENV_ENGINE_RESTART_TEST === '1';
 if (!enabled) console.warn('SKIPPED engine-restart test: set MLENV_ENGINE_RESTART_TEST=1 and run this file alone (it restarts dockerd)');

@@ -3,7 +3,7 @@ import { createConnection, createServer, type Socket } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EngineStatus } from '@shared/contract';
-import { realDocker, tmpDataDir } from '../../test-support';
+import { realDocker, tmpDataDir, waitFor } from '../../test-support';
 import { createBus } from '../bus';
 import { createEngineMonitor } from './engine';
 
@@ -27,14 +27,6 @@ function proxyEngine(socketPath: string): Promise<{ close(): void }> {
   return new Promise((r) => server.listen(socketPath, () => r({ close })));
 }
 
-const until = async (pred: () => boolean, ms = 8000) => {
-  const end = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
-
 describe.skipIf(!docker)('engine monitor (real dockerd)', () => {
   const monitors: { stop(): void }[] = [];
   afterEach(() => monitors.splice(0).forEach((m) => m.stop()));
@@ -46,7 +38,7 @@ describe.skipIf(!docker)('engine monitor (real dockerd)', () => {
     const monitor = createEngineMonitor({ bus });
     monitors.push(monitor);
     monitor.start();
-    await until(() => monitor.get().state === 'connected');
+    await waitFor(() => monitor.get().state === 'connected', 8000, 'the engine connected');
     const version = await docker!.version();
     expect(monitor.get()).toMatchObject({ state: 'connected', version: version.Version, apiVersion: version.ApiVersion });
     expect(monitor.get().runtimes).toContain('runc');
@@ -61,13 +53,13 @@ describe.skipIf(!docker)('engine monitor (real dockerd)', () => {
     const monitor = createEngineMonitor({ bus, docker: new Docker({ socketPath }), healthyIntervalMs: 300 });
     monitors.push(monitor);
     monitor.start();
-    await until(() => monitor.get().state === 'unreachable');
+    await waitFor(() => monitor.get().state === 'unreachable', 8000, 'the engine unreachable');
     expect(monitor.get().error).toMatch(/ENOENT|ECONNREFUSED/);
 
     const proxy = await proxyEngine(socketPath);
-    await until(() => monitor.get().state === 'connected', 5000); // backoff is capped at 3 s
+    await waitFor(() => monitor.get().state === 'connected', 5000, 'the engine connected'); // backoff is capped at 3 s
     proxy.close();
-    await until(() => monitor.get().state === 'unreachable', 5000);
+    await waitFor(() => monitor.get().state === 'unreachable', 5000, 'the engine unreachable');
     expect(states).toEqual(['unreachable', 'connected', 'unreachable']);
   });
 });

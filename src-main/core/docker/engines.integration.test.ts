@@ -3,9 +3,9 @@ import type Docker from 'dockerode';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { EngineInfo } from '@shared/contract';
 import { AppError } from '@shared/errors';
-import { realDocker, TEST_IMAGE, tmpDataDir } from '../../test-support';
+import { realDocker, TEST_IMAGE, tmpDataDir, waitFor } from '../../test-support';
 import { createApp } from '../app';
-import { call, removeTestContainers, RUN, startApp, testLabels, waitFor } from './test-helpers';
+import { call, removeTestContainers, RUN, startApp, testLabels } from './test-helpers';
 
 const docker = await realDocker();
 

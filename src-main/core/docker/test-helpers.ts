@@ -3,7 +3,7 @@
 import type Docker from 'dockerode';
 import { AppError } from '@shared/errors';
 import type { RequestInput, RequestName, RequestOutput } from '@shared/contract';
-import { TEST_LABEL } from '../../test-support';
+import { TEST_LABEL, waitFor } from '../../test-support';
 import { createApp, type App } from '../app';
 
 export const RUN = `${process.pid}-${Date.now().toString(36)}`;
@@ -22,22 +22,6 @@ export async function call<N extends RequestName>(app: App, name: N, input: Requ
   return r.value as RequestOutput<N>;
 }
 
-export type Truthy<T> = Exclude<T, false | null | undefined | 0 | ''>;
-
-export async function waitFor<T>(fn: () => T | Promise<T>, timeoutMs: number, what: string): Promise<Truthy<T>> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v as Truthy<T>;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** Removes every container this test run created (by its run label). */
 export async function removeTestContainers(docker: Docker): Promise<void> {

@@ -3,9 +3,9 @@
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '@shared/contract';
-import { realDocker, TEST_IMAGE, tmpDataDir } from '../../test-support';
+import { realDocker, TEST_IMAGE, tmpDataDir, waitFor } from '../../test-support';
 import type { App } from '../app';
-import { call, removeTestContainers, RUN, startApp, testLabels, waitFor } from '../docker/test-helpers';
+import { call, removeTestContainers, RUN, startApp, testLabels } from '../docker/test-helpers';
 
 const docker = await realDocker();
 

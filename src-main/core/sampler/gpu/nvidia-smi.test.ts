@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor } from '../../../test-support';
 import { containerIdFromCgroup } from './cgroup';
 import { decodeThrottle, GPU_FIELDS, parseComputeApps, parseGpuCsv } from './nvidia-csv';
 import { createNvidiaSmiSampler, type NvidiaSmiSampler } from './nvidia-smi';
@@ -10,14 +11,6 @@ const BIN = path.join(FIXTURES, 'bin');
 const fixture = (name: string) => readFileSync(path.join(FIXTURES, 'nvidia-smi', name), 'utf8').replace(/^#.*\n/gm, '');
 /** The fixture folder first on PATH, as users and CI have the real tool. */
 const env = (extra: Record<string, string> = {}) => ({ ...process.env, PATH: `${BIN}:${process.env.PATH}`, ...extra });
-const until = async (cond: () => boolean, ms = 8000) => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-};
-
 describe('nvidia-smi CSV parsing (recorded output)', () => {
   it('reads two H100s with every field, [N/A] fan as null', () => {
     const gpus = parseGpuCsv(fixture('h100x2.csv'));
@@ -77,7 +70,7 @@ describe('the streaming nvidia-smi process (fixture executable on PATH)', () => 
   it('streams every GPU with one long-running process and attaches processes', async () => {
     smi = createNvidiaSmiSampler({ intervalMs: 100, appsEveryMs: 200, env: env() });
     await smi.start();
-    await until(() => smi!.latest().length === 2 && smi!.latest()[0]!.processes.length > 0);
+    await waitFor(() => smi!.latest().length === 2 && smi!.latest()[0]!.processes.length > 0, 8000, 'two GPUs with processes');
     expect(smi.status()).toEqual({ tool: 'nvidia-smi', state: 'running' });
     expect(smi.fields()).toEqual(GPU_FIELDS.map((f) => f.names[0]));
     const pid = smi.pid;
@@ -89,7 +82,7 @@ describe('the streaming nvidia-smi process (fixture executable on PATH)', () => 
   it('probes away the fields an old driver rejects instead of failing', async () => {
     smi = createNvidiaSmiSampler({ intervalMs: 100, env: env({ MLENV_FAKE_GPU: 'p100-418' }) });
     await smi.start();
-    await until(() => smi!.latest().length === 1);
+    await waitFor(() => smi!.latest().length === 1, 8000, 'one GPU');
     expect(smi.fields()).toContain('clocks_throttle_reasons.active');
     expect(smi.fields()).toContain('pcie.link.gen.current');
     expect(smi.latest()[0]).toMatchObject({ name: 'Tesla P100-PCIE-16GB', throttleReasons: ['GpuIdle'], pcieLinkGen: 3, fanPercent: null });
@@ -98,7 +91,7 @@ describe('the streaming nvidia-smi process (fixture executable on PATH)', () => 
   it('drops a field no name of which the driver accepts', async () => {
     smi = createNvidiaSmiSampler({ intervalMs: 100, env: env({ MLENV_FAKE_GPU: 'rtx4090', MLENV_FAKE_GPU_REJECT: 'ecc.errors.uncorrected.volatile.total' }) });
     await smi.start();
-    await until(() => smi!.latest().length === 1);
+    await waitFor(() => smi!.latest().length === 1, 8000, 'one GPU');
     expect(smi.fields()).not.toContain('ecc.errors.uncorrected.volatile.total');
     expect(smi.latest()[0]!.eccUncorrectedVolatile).toBeNull();
     expect(smi.latest()[0]!.temperatureC).toBe(62);
@@ -107,12 +100,12 @@ describe('the streaming nvidia-smi process (fixture executable on PATH)', () => 
   it('restarts with backoff when nvidia-smi dies, and shows the outage as a gap, not zeros', async () => {
     smi = createNvidiaSmiSampler({ intervalMs: 100, minBackoffMs: 300, env: env({ MLENV_FAKE_GPU_DIE_AFTER: '3' }) });
     await smi.start();
-    await until(() => smi!.latest().length === 2);
+    await waitFor(() => smi!.latest().length === 2, 8000, 'two GPUs');
     const firstPid = smi.pid;
-    await until(() => smi!.status().state === 'restarting');
+    await waitFor(() => smi!.status().state === 'restarting', 8000, 'nvidia-smi restarting');
     expect(smi.status().error).toMatch(/Unable to determine the device handle/);
     expect(smi.latest()).toEqual([]); // a gap
-    await until(() => smi!.status().state === 'running' && smi!.latest().length === 2);
+    await waitFor(() => smi!.status().state === 'running' && smi!.latest().length === 2, 8000, 'nvidia-smi running again with two GPUs');
     expect(smi.pid).not.toBe(firstPid);
     expect(smi.restarts).toBeGreaterThanOrEqual(1);
     expect(smi.latest()[0]!.utilizationGpu).toBe(97);
@@ -151,7 +144,7 @@ describe('per-process VRAM mapped to a real container through /proc/<pid>/cgroup
       const s = createNvidiaSmiSampler({ intervalMs: 100, appsEveryMs: 100, env: env({ MLENV_FAKE_GPU_APPS: apps }) });
       try {
         await s.start();
-        await until(() => (s.latest()[0]?.processes.length ?? 0) === 2);
+        await waitFor(() => (s.latest()[0]?.processes.length ?? 0) === 2, 8000, 'two processes on GPU 0');
         expect(s.latest()[0]!.processes).toEqual([
           { pid, name: 'python', usedMiB: 1234, containerId: c.id },
           // this test's own process: a host process (or, if CI itself runs in a container, that one)
