@@ -44,8 +44,10 @@ export function createTray(app: App, assetsDir: string, actions: { open(route?: 
   };
   buildMenu();
   tray.on('click', () => actions.open());
+  let shownLevel: StatusLevel | undefined;
+  // status.changed comes with every changed figure in the reasons; the icon changes only with the level.
   const render = (s: OverallStatus) => {
-    tray.setImage(icon(s.level));
+    if (s.level !== shownLevel) tray.setImage(icon((shownLevel = s.level)));
     tray.setToolTip(trayTooltip(s, app.engine.get()));
   };
   render(app.getStatus());
