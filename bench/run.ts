@@ -7,6 +7,7 @@ import { dockerFigures } from './figures/docker';
 import { historyFigures } from './figures/history';
 import { samplerFigures } from './figures/sampler';
 import type { BenchContext, Figures } from './report';
+import { BenchSetupError } from './test-image';
 
 const GROUPS: Record<string, (ctx: BenchContext) => Promise<Figures>> = {
   sampler: samplerFigures,
@@ -26,15 +27,21 @@ const ctx: BenchContext = {
 };
 
 const figures: Figures = {};
+let setupFailed = false;
 try {
   for (const [name, group] of Object.entries(GROUPS)) {
     if (values.only && !name.startsWith(values.only)) continue;
     process.stderr.write(`bench: ${name}…\n`);
     Object.assign(figures, await group(ctx));
   }
+} catch (e) {
+  if (!(e instanceof BenchSetupError)) throw e;
+  process.stderr.write(`bench: ${e.message}\n`);
+  setupFailed = true;
 } finally {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 }
+if (setupFailed) process.exit(1);
 
 const report = {
   createdAt: new Date().toISOString(),

@@ -14,8 +14,11 @@ test('the dashboard shows live host figures and the real Docker engine', async (
   page.on('pageerror', (e) => problems.push(e.message));
 
   await page.goto(served.url);
-  // The token leaves the address bar once the app has it.
+  // The server trades the token for a cookie the page's scripts cannot read, and drops it from the address bar.
   await expect(page).not.toHaveURL(/token=/);
+  const cookies = await page.context().cookies(served.base);
+  expect(cookies).toMatchObject([{ name: `mlenv-${served.port}`, httpOnly: true, sameSite: 'Strict', path: '/' }]);
+  expect(await page.evaluate(() => (globalThis as unknown as { document: { cookie: string } }).document.cookie)).toBe('');
 
   const cpu = page.getByTestId('cpu-percent');
   const memory = page.getByTestId('memory-percent');

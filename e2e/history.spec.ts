@@ -57,8 +57,12 @@ test('the History page charts the last 15 minutes of this run and switches range
 
   const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
   const csv = readFileSync((await file.path())!, 'utf8');
-  expect(csv.split('\n')[0]).toBe('series,unit,ts_iso,ts_ms,min,avg,max');
+  expect(csv.split('\n')[0]).toBe('series,unit,ts_iso,ts_ms,min,avg,max,count');
   expect(csv).toContain('"host::cpu_percent","%"');
+  // Each bucket carries its sample count, the weight to average buckets together with.
+  const cpuRows = csv.split('\n').filter((l) => l.startsWith('"host::cpu_percent"'));
+  expect(cpuRows.length).toBeGreaterThan(0);
+  expect(cpuRows.every((l) => /,[1-9]\d*$/.test(l))).toBe(true);
   expect(problems).toEqual([]);
 });
 
@@ -86,10 +90,16 @@ test('metrics settings: a wrong retention is refused in words, a tool path is ap
 
   await form.getByLabel('Keep full-grain samples (days)').fill('7');
   await form.getByLabel('Keep per-minute and per-hour rollups (days)').fill('90');
+  // A path that names no executable is refused in words, before anything runs.
   await form.getByLabel('nvidia-smi path').fill('/nonexistent/nvidia-smi');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await expect(form.getByRole('alert')).toContainText('the nvidia-smi path "/nonexistent/nvidia-smi" is refused: no such file');
+  // A real one is applied at once: this fixture replays a single A100 where PATH's replays two H100s.
+  await form.getByLabel('nvidia-smi path').fill(path.resolve('src-main/core/sampler/fixtures/bin-a100/nvidia-smi'));
   await form.getByRole('button', { name: 'Save' }).click();
   await expect(form.getByText('Saved')).toBeVisible();
   await page.getByRole('link', { name: 'Dashboard' }).click();
-  await expect(page.getByTestId('gpu-none')).toContainText('No NVIDIA GPU: /nonexistent/nvidia-smi not found');
+  await expect(page.getByTestId('gpu-card')).toHaveCount(1);
+  await expect(page.getByTestId('gpu-card')).toContainText('NVIDIA A100-SXM4-40GB');
   expect(problems.filter((p) => !/status of 400/.test(p))).toEqual([]);
 });

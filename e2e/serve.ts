@@ -5,8 +5,11 @@ import os from 'node:os';
 import path from 'node:path';
 
 export interface Served {
+  /** The printed address, `http://127.0.0.1:PORT/?token=…`: its first load trades the token for the session cookie. */
   url: string;
   base: string;
+  port: number;
+  /** For `Authorization: Bearer` (scripts, /metrics); the API takes it nowhere else. */
   token: string;
   dataDir: string;
   proc: ChildProcess;
@@ -40,6 +43,7 @@ export async function startServe(extraArgs: string[] = [], env: NodeJS.ProcessEn
   return {
     url,
     base: parsed.origin,
+    port: Number(parsed.port),
     token: parsed.searchParams.get('token')!,
     dataDir,
     proc,

@@ -43,34 +43,43 @@ export function parseEnv(text: string): { key: string; value: string } {
   return { key, value: text.slice(i + 1) };
 }
 
-export interface VolumeMount {
-  source: string;
-  target: string;
-  readOnly: boolean;
-}
-
-/** "/host/folder:/container/folder[:ro|:rw]" or "named-volume:/container/folder". */
-export function parseVolume(text: string): VolumeMount {
-  const parts = text.trim().split(':');
-  const mode = parts.length === 3 ? parts[2] : undefined;
-  const [source, target] = parts;
-  const accepted = 'use /host/folder:/container/folder, optionally followed by :ro or :rw, or volume-name:/container/folder';
-  if (parts.length < 2 || parts.length > 3 || !source || !target || (mode !== undefined && mode !== 'ro' && mode !== 'rw')) {
-    throw new UnitError(`"${text}" is not a volume: ${accepted}`);
-  }
-  const sourceOk = source.startsWith('/') ? !source.split('/').includes('..') : /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/.test(source);
-  if (!sourceOk) throw new UnitError(`"${text}": ${source} is neither an absolute host path (without ..) nor a volume name; ${accepted}`);
-  if (!target.startsWith('/') || target.split('/').includes('..')) {
-    throw new UnitError(`"${text}": the container path ${target} must be absolute and must not contain ..`);
-  }
-  return { source, target, readOnly: mode === 'ro' };
-}
+// -v values: Docker's own grammar, in its own module.
+export { parseVolume, type VolumeMount } from './volumes';
 
 /** Docker's own rule for container names. */
 export function checkContainerName(text: string): string {
   if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/.test(text) || text.length > 128) {
     throw new UnitError(`"${text}" is not a container name: use 2–128 letters, digits, _ . or -, starting with a letter or digit`);
   }
+  return text;
+}
+
+/**
+ * What names a container in a request (and so in an Engine API path such as /containers/{id}/stop):
+ * a hex id of 12–64 characters (short or full) or a container name by Docker's rule. Anything
+ * else (a slash, "..", spaces) is refused before it can reach an engine.
+ */
+export function checkContainerRef(text: string): string {
+  if (/^[a-f0-9]{12,64}$/.test(text)) return text;
+  if (/^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/.test(text) && text.length <= 128) return text;
+  throw new UnitError(`"${text.slice(0, 140)}" is neither a container id (12–64 hex digits) nor a container name (2–128 letters, digits, _ . or -, starting with a letter or digit)`);
+}
+
+export const MAX_PROBE_PATH = 1024;
+
+/**
+ * The path of an HTTP probe (the request target of its GET, RFC 9112 origin-form): "/" then visible
+ * ASCII only — other characters percent-encoded, no spaces or control characters, which Node's
+ * HTTP client refuses — at most 1024 characters, and a valid URL against any http base.
+ */
+export function checkProbePath(text: string): string {
+  const shown = JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
+  if (!text.startsWith('/')) throw new UnitError(`probe path ${shown} must start with /`);
+  if (text.length > MAX_PROBE_PATH) throw new UnitError(`probe path ${shown} is longer than ${MAX_PROBE_PATH} characters`);
+  if (!/^[\x21-\x7e]+$/.test(text)) {
+    throw new UnitError(`probe path ${shown} has a space, a control character or a non-ASCII character: percent-encode it (%20 for a space)`);
+  }
+  if (!URL.canParse(text, 'http://probe.invalid')) throw new UnitError(`probe path ${shown} is not a valid URL path`);
   return text;
 }
 
@@ -91,29 +100,5 @@ export function checkImageRef(text: string): string {
   return t;
 }
 
-/** Splits a command line as a shell would for words: whitespace separates, '…' and "…" group. */
-export function splitCommand(text: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let quote: '"' | "'" | null = null;
-  let started = false;
-  for (const ch of text) {
-    if (quote) {
-      if (ch === quote) quote = null;
-      else cur += ch;
-    } else if (ch === '"' || ch === "'") {
-      quote = ch;
-      started = true;
-    } else if (/\s/.test(ch)) {
-      if (started) out.push(cur);
-      cur = '';
-      started = false;
-    } else {
-      cur += ch;
-      started = true;
-    }
-  }
-  if (quote) throw new UnitError(`"${text}" has an unclosed ${quote} quote`);
-  if (started) out.push(cur);
-  return out;
-}
+// Command lines: split into words as POSIX sh does, in their own module.
+export { splitCommand } from './command';

@@ -8,6 +8,7 @@ import { createApp } from '../../src-main/core/app';
 import { evaluate, type HealthFacts } from '../../src-main/core/health/evaluate';
 import { VERSION } from '../../src-main/version';
 import { compare, percentile, round, type BenchContext, type Figures } from '../report';
+import { ensureTestImage } from '../test-image';
 
 const IMAGE = process.env.MLENV_TEST_IMAGE ?? 'mlenv-test/busybox:latest';
 const LABEL = 'io.mlenv.bench';
@@ -22,8 +23,7 @@ async function cleanup(docker: Docker, tag: string) {
 
 export async function dockerFigures(ctx: BenchContext): Promise<Figures> {
   const docker = new Docker();
-  await docker.ping();
-  await docker.getImage(IMAGE).inspect(); // scripts/test-image.sh builds it
+  await ensureTestImage(docker, IMAGE);
   const tag = `${process.pid}`;
   const app = createApp({ dataDir: ctx.tmpDir(), version: VERSION, docker, persistMetrics: false });
   await app.engine.recheck();

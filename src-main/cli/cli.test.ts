@@ -1,7 +1,7 @@
 // The `mlenv` binary as a user runs it: the built dist/main/cli.js in a real process.
 import { execFileSync, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createConnection, createServer } from 'node:net';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tmpDataDir } from '../test-support';
@@ -64,6 +64,45 @@ describe('mlenv CLI', () => {
     const r = await run(['serve', '--host', '0.0.0.0', '--port', '0', '--data-dir', tmpDataDir()]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('mlenv: --host 0.0.0.0 exposes the dashboard beyond this machine: give an explicit --token too\n');
+  });
+
+  it('serve answers to the --allow-host names and refuses a bad entry or limit in words', async () => {
+    const bad = await run(['serve', '--port', '0', '--data-dir', tmpDataDir(), '--allow-host', 'not a host']);
+    expect(bad).toMatchObject({ code: 2, stderr: 'mlenv: --allow-host not a host: give a host name or address, optionally with :PORT\n' });
+    const p = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', tmpDataDir(), '--allow-host', 'gpu.lan', '--allow-host', 'proxy.example:8443'], {
+      env: { ...process.env, MLENV_SERVE_HEADERS_TIMEOUT_MS: 'soon' },
+    });
+    const refused = await new Promise<string>((resolve) => {
+      let s = '';
+      p.stderr.on('data', (d: Buffer) => (s += d.toString()));
+      p.once('exit', () => resolve(s));
+    });
+    expect(refused).toBe('mlenv: MLENV_SERVE_HEADERS_TIMEOUT_MS=soon: use a positive whole number\n');
+
+    const ok = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', tmpDataDir(), '--allow-host', 'gpu.lan', '--allow-host', 'proxy.example:8443']);
+    const out = await new Promise<string>((resolve) => {
+      let s = '';
+      ok.stdout.on('data', (d: Buffer) => {
+        s += d.toString();
+        if (s.endsWith('\n')) resolve(s);
+      });
+    });
+    const port = Number(/:(\d+)\//.exec(out)![1]);
+    const status = (host: string) =>
+      new Promise<string>((resolve) => {
+        const s = createConnection(port, '127.0.0.1');
+        let text = '';
+        s.on('data', (d: Buffer) => (text += d.toString()));
+        s.on('close', () => resolve(text.split('\r\n')[0]!));
+        s.write(`GET /healthz HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+      });
+    expect(await status('gpu.lan')).toBe('HTTP/1.1 200 OK');
+    expect(await status('proxy.example:8443')).toBe('HTTP/1.1 200 OK');
+    expect(await status('proxy.example')).toBe('HTTP/1.1 403 Forbidden');
+    expect(await status(`evil.example:${port}`)).toBe('HTTP/1.1 403 Forbidden');
+    const exited = new Promise((r) => ok.once('exit', r));
+    ok.kill('SIGTERM');
+    expect(await exited).toBe(0);
   });
 
   it('names a port already in use, and a data folder it cannot use', async () => {

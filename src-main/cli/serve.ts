@@ -2,15 +2,38 @@ import type { ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from '../core/app';
+import { fireAndForget } from '../core/fire-and-forget';
 import { log } from '../core/log';
 import { createPrometheusExport } from '../core/metrics/prometheus';
 import { defaultDataDir } from '../core/paths';
 import { isLoopback, newToken } from '../serve/auth';
-import { startServer } from '../serve/server';
+import { parseAllowHosts } from '../serve/guard';
+import { startServer, type ServeLimits } from '../serve/server';
 import { VERSION } from '../version';
 import { parse, parsePort, UsageError } from './args';
 
-export const SERVE_USAGE = 'mlenv serve [--host 127.0.0.1] [--port 8765] [--data-dir DIR] [--token TOKEN]';
+export const SERVE_USAGE =
+  'mlenv serve [--host 127.0.0.1] [--port 8765] [--data-dir DIR] [--token TOKEN] [--allow-host NAME[:PORT]]…';
+
+/** Environment variables that override serve mode's limits (tests shorten them), in ms or a count. */
+const LIMIT_ENV: Record<keyof ServeLimits, string> = {
+  headersTimeoutMs: 'MLENV_SERVE_HEADERS_TIMEOUT_MS',
+  requestTimeoutMs: 'MLENV_SERVE_REQUEST_TIMEOUT_MS',
+  keepAliveTimeoutMs: 'MLENV_SERVE_KEEP_ALIVE_TIMEOUT_MS',
+  maxConnections: 'MLENV_SERVE_MAX_CONNECTIONS',
+};
+
+/** The limits set in `env`; throws a UsageError for a value that is not a positive whole number. */
+export function limitsFromEnv(env: NodeJS.ProcessEnv): Partial<ServeLimits> {
+  const limits: Partial<ServeLimits> = {};
+  for (const [key, name] of Object.entries(LIMIT_ENV) as [keyof ServeLimits, string][]) {
+    const text = env[name];
+    if (text === undefined || text === '') continue;
+    if (!/^[1-9]\d{0,8}$/.test(text)) throw new UsageError(`${name}=${text}: use a positive whole number`);
+    limits[key] = Number(text);
+  }
+  return limits;
+}
 
 export async function serve(argv: string[]): Promise<void> {
   const { values } = parse(argv, {
@@ -18,6 +41,7 @@ export async function serve(argv: string[]): Promise<void> {
     port: { type: 'string' },
     'data-dir': { type: 'string' },
     token: { type: 'string' },
+    'allow-host': { type: 'string', multiple: true },
   });
   const host = values.host!;
   if (!isLoopback(host) && !values.token) {
@@ -25,6 +49,13 @@ export async function serve(argv: string[]): Promise<void> {
   }
   if (values.token !== undefined && values.token.length < 16) throw new UsageError('--token must be at least 16 characters');
   const token = values.token ?? newToken();
+  const allowHosts = values['allow-host'] ?? [];
+  try {
+    parseAllowHosts(allowHosts);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const limits = limitsFromEnv(process.env);
   const dataDir = values['data-dir'] ? path.resolve(values['data-dir']) : defaultDataDir();
 
   const app = createApp({ dataDir, version: VERSION });
@@ -38,7 +69,7 @@ export async function serve(argv: string[]): Promise<void> {
         res.writeHead(200, { 'Content-Type': prometheus.contentType }).end(await prometheus.render());
       },
     };
-    server = await startServer({ app, host, port: parsePort(values.port, 8765), token, staticDir, routes });
+    server = await startServer({ app, host, port: parsePort(values.port, 8765), token, staticDir, routes, allowHosts, limits });
   } catch (e) {
     await app.dispose();
     throw e;
@@ -54,6 +85,6 @@ export async function serve(argv: string[]): Promise<void> {
     await app.dispose();
     process.exit(0);
   };
-  process.on('SIGINT', () => void shutdown());
-  process.on('SIGTERM', () => void shutdown());
+  process.on('SIGINT', () => fireAndForget(shutdown(), 'serve shutdown'));
+  process.on('SIGTERM', () => fireAndForget(shutdown(), 'serve shutdown'));
 }

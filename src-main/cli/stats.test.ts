@@ -4,12 +4,13 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryResult, MetricsSnapshot } from '@shared/contract';
 import { tmpDataDir } from '../test-support';
-import { createMetricsStore } from '../core/metrics/store';
+import { createMetricsStore, HOUR } from '../core/metrics/store';
 import { openDatabase } from '../core/store/db';
 
 const ROOT = path.resolve(__dirname, '../..');
 const CLI = path.join(ROOT, 'dist/main/cli.js');
 const PATH = `${path.join(ROOT, 'src-main/core/sampler/fixtures/bin')}:${process.env.PATH}`;
+const CPU = { scope: 'host', resource: 'cpu', subject: '', metric: 'cpu_percent', unit: '%', label: 'Host CPU' } as const;
 
 beforeAll(() => {
   execFileSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs'), '--if-needed'], { cwd: ROOT, stdio: 'ignore' });
@@ -39,22 +40,57 @@ describe('mlenv stats', () => {
     expect(Array.isArray(s.containers)).toBe(true);
   }, 60_000);
 
-  it('prints the history of every series with --since, and refuses a bad duration', async () => {
+  // The range is given with --until, so the test does not depend on when it runs: its data lies two
+  // hours back (far inside the 7-day raw and 90-day rollup horizons, the only things the CLI still
+  // takes from the clock), and each run places the range at a chosen offset from a minute boundary,
+  // where the per-minute rollup that answers a 1-hour range cuts the samples into buckets.
+  it('history: the mean of the samples between --since and --until, whatever the bucket boundaries', async () => {
+    const aligned = Math.floor(Date.now() / HOUR) * HOUR - 2 * HOUR;
+    for (const offset of [0, 1000, 17_500, 30_000, 59_999]) {
+      const until = aligned + offset;
+      const dir = tmpDataDir();
+      const db = openDatabase(dir);
+      const store = createMetricsStore(db);
+      // 600 samples, 10 and 30 in turn, ending a second before `until`: their mean is 20 exactly.
+      store.ingestRaw('host::cpu_percent', CPU, Array.from({ length: 600 }, (_, i) => ({ ts: until - 600_000 + i * 1000, value: i % 2 ? 10 : 30 })));
+      store.flush();
+      db.close();
+      const text = await run(['stats', '--since', '1h', '--until', new Date(until).toISOString(), '--data-dir', dir]);
+      expect(text.stderr).toBe('');
+      expect(text.stdout).toContain(`History ${new Date(until - HOUR).toISOString()} → ${new Date(until).toISOString()} (1m, buckets of 60 s)`);
+      expect(text.stdout, `range ending ${offset} ms after a minute`).toMatch(/Host CPU\s+min 10\.0 {2}avg 20\.0 {2}max 30\.0 % {2}\(1[01] points, 600 samples\)/);
+      const json = JSON.parse((await run(['stats', '--since', '15m', '--until', new Date(until).toISOString(), '--json', '--buckets', '10', '--data-dir', dir])).stdout) as HistoryResult;
+      expect(json).toMatchObject({ from: until - 900_000, to: until });
+      const points = json.series[0]!.points;
+      expect(json.series[0]!.name).toBe('host::cpu_percent');
+      expect(points.length).toBeLessThanOrEqual(10);
+      expect(points.reduce((a, p) => a + p.count, 0)).toBe(600);
+      expect(points.reduce((a, p) => a + p.avg * p.count, 0) / 600).toBeCloseTo(20, 9);
+    }
+  }, 120_000);
+
+  it('history: the range ends at the time of the run without --until; a bad duration or time is refused', async () => {
     const dir = tmpDataDir();
     const db = openDatabase(dir);
     const store = createMetricsStore(db);
-    const now = Date.now();
-    const meta = { scope: 'host', resource: 'cpu', subject: '', metric: 'cpu_percent', unit: '%', label: 'Host CPU' } as const;
-    store.ingestRaw('host::cpu_percent', meta, Array.from({ length: 600 }, (_, i) => ({ ts: now - 600_000 + i * 1000, value: i % 2 ? 10 : 30 })));
+    store.ingestRaw('host::cpu_percent', CPU, [{ ts: 1_700_000_000_000, value: 1 }]);
     store.flush();
     db.close();
-    const text = await run(['stats', '--since', '1h', '--data-dir', dir]);
-    expect(text.stdout).toMatch(/Host CPU\s+min 10\.0 {2}avg 20\.0 {2}max 30\.0 %/);
-    const json = JSON.parse((await run(['stats', '--since', '15m', '--json', '--buckets', '10', '--data-dir', dir])).stdout) as HistoryResult;
-    expect(json.series[0]!.name).toBe('host::cpu_percent');
-    expect(json.series[0]!.points.length).toBeLessThanOrEqual(10);
+    const before = Date.now();
+    const json = JSON.parse((await run(['stats', '--since', '15m', '--json', '--data-dir', dir])).stdout) as HistoryResult;
+    const after = Date.now();
+    expect(json.to).toBeGreaterThanOrEqual(before);
+    expect(json.to).toBeLessThanOrEqual(after);
+    expect(json.from).toBe(json.to - 900_000);
+
     const bad = await run(['stats', '--since', 'yesterday', '--data-dir', dir]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--since yesterday: use a number and a unit s, m, h or d');
+    const badUntil = await run(['stats', '--since', '1h', '--until', 'tomorrow', '--data-dir', dir]);
+    expect(badUntil.code).toBe(2);
+    expect(badUntil.stderr).toContain('--until tomorrow: use an ISO 8601 time such as 2026-11-20T12:00:00Z');
+    const alone = await run(['stats', '--until', '2026-11-20T12:00:00Z', '--data-dir', dir]);
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toContain('--until ends a --since range');
   }, 60_000);
 });

@@ -6,15 +6,19 @@ import type { OverallStatus } from '@shared/contract';
 import { createRouter, type Handlers } from '../router';
 import { createBus } from './bus';
 import { createEngineMonitor } from './docker/engine';
+import { journalGpuFault, journalGpuStatus } from './gpu-journal';
 import { createFileSecretStore, SECRETS_FILE, type SecretStore } from './docker/secrets';
 import { createDockerService } from './docker/service';
 import { createHealthService } from './health/service';
+import { acquireInstanceLock } from './instance-lock';
 import { log } from './log';
 import { createMetricsService } from './metrics';
 import { createSampler } from './sampler';
 import { overallStatus } from './status';
+import { createBackupService } from './store/backup-service';
 import { DB_FILE, openDatabase } from './store/db';
 import { createEventLog } from './store/events';
+import { createJournalRetention } from './store/journal-retention';
 import { createSettingsStore } from './store/settings';
 
 export interface AppConfig {
@@ -38,6 +42,14 @@ export interface AppConfig {
 export function createApp(config: AppConfig) {
   const startedAt = Date.now();
   const db = openDatabase(config.dataDir, config.sqliteBinding);
+  // Marks the data folder as in use (mlenv db restore refuses while it is); removed on dispose.
+  let lock: ReturnType<typeof acquireInstanceLock>;
+  try {
+    lock = acquireInstanceLock(config.dataDir, { version: config.version, startedAt });
+  } catch (e) {
+    db.close();
+    throw e;
+  }
   const events = createEventLog(db);
   const settings = createSettingsStore(db, events);
   const bus = createBus();
@@ -53,13 +65,14 @@ export function createApp(config: AppConfig) {
     tools: { nvidiaSmi: settings.get().metrics.nvidiaSmiPath, tegrastats: settings.get().metrics.tegrastatsPath },
     containers: { latest: () => docker.latestStats() },
     toolEnv: config.toolEnv,
-    onGpuStatus: (s) => {
-      // Journaled: a dying nvidia-smi is a failure the user can read about later; "not found" is a normal host.
-      if (s.state === 'absent' && /not found$/.test(s.error ?? '')) return;
-      events.record({ type: `gpu.${s.state}`, outcome: s.state === 'running' ? 'ok' : 'error', error: s.error, details: { tool: s.tool } });
-    },
+    journal: events,
+    // Journaled: a dying nvidia-smi (once per outage) and a faulted or lost GPU are failures the user can read about later.
+    onGpuStatus: journalGpuStatus(events),
+    onGpuFault: journalGpuFault(events),
   });
   const metrics = createMetricsService({ db, bus, events, retention: () => settings.get().metrics, flushMs: config.metricsFlushMs });
+  const journalRetention = createJournalRetention({ db, events, settings: () => settings.get().journal });
+  const backups = createBackupService({ db, dataDir: config.dataDir, bus, events, settings: () => settings.get().backup });
 
   let status: OverallStatus = overallStatus(undefined, engine.get(), settings.get().thresholds);
   const refreshStatus = () => {
@@ -79,6 +92,7 @@ export function createApp(config: AppConfig) {
   const handlers: Handlers = {
     ...docker.handlers,
     ...health.handlers,
+    ...backups.handlers,
     'app.info': () => ({
       name: 'MLEnv Desktop',
       version: config.version,
@@ -128,6 +142,8 @@ export function createApp(config: AppConfig) {
     metrics,
     docker,
     health,
+    backups,
+    journalRetention,
     /** Newest streaming stats of every running managed container, for the sampler's tick. */
     containerStats: { latest: () => docker.latestStats() },
     getStatus: () => status,
@@ -135,7 +151,11 @@ export function createApp(config: AppConfig) {
       engine.start();
       docker.start();
       health.start();
-      if (config.persistMetrics !== false) metrics.start();
+      if (config.persistMetrics !== false) {
+        metrics.start();
+        journalRetention.start();
+        backups.start();
+      }
       await sampler.start();
     },
     async dispose() {
@@ -144,6 +164,9 @@ export function createApp(config: AppConfig) {
       health.stop();
       docker.stop();
       engine.stop();
+      // A journal sweep or a backup in flight ends before its next step; only then does the database close.
+      await Promise.all([journalRetention.stop(), backups.stop()]);
+      lock.release();
       db.close();
     },
   };

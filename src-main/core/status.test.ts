@@ -8,7 +8,7 @@ const T = DEFAULT_SETTINGS.thresholds;
 const gpu = (over: Partial<GpuSample>): GpuSample => ({
   index: 0, uuid: 'GPU-1', name: 'NVIDIA H100', busId: null, driverVersion: null, utilizationGpu: 50, utilizationMemory: 10,
   memoryTotalMiB: 1000, memoryUsedMiB: 250, memoryFreeMiB: 750, temperatureC: 60, powerDrawW: 100, powerLimitW: 700,
-  smClockMHz: 1000, memClockMHz: 1000, fanPercent: null, eccUncorrectedVolatile: 0, pcieLinkGen: 5, throttleReasons: [], processes: [], ...over,
+  smClockMHz: 1000, memClockMHz: 1000, fanPercent: null, eccUncorrectedVolatile: 0, pcieLinkGen: 5, throttleReasons: [], fault: null, processes: [], processesError: null, ...over,
 });
 const snap = (over: Partial<MetricsSnapshot> = {}): MetricsSnapshot => ({
   ts: 1, host: { cpu: { percent: 10, perCore: [10], cores: 1 }, memory: { total: 100, used: 10, available: 90, percent: 10 }, swap: { total: 0, used: 0 }, load: [0, 0, 0] }, ...over,
@@ -33,6 +33,23 @@ describe('overall status: the worst current state wins', () => {
     const s = overallStatus(snap({ gpus: [gpu({ temperatureC: null })], gpuSource: { tool: 'nvidia-smi', state: 'restarting', error: 'nvidia-smi exited with code 15' } }), ENGINE, T);
     expect(s.level).toBe('warning');
     expect(s.reasons).toEqual(['GPU figures interrupted: nvidia-smi exited with code 15; restarting it']);
+  });
+
+  it('a faulted or lost GPU is critical in nvidia-smi words; its null figures count for nothing', () => {
+    const nulls = { utilizationGpu: null, utilizationMemory: null, memoryTotalMiB: null, memoryUsedMiB: null, memoryFreeMiB: null, temperatureC: null, eccUncorrectedVolatile: null, throttleReasons: null };
+    const s = overallStatus(snap({ gpus: [
+      gpu({ ...nulls, fault: { kind: 'fault', message: 'GPU requires reset' } }),
+      gpu({ index: 1, uuid: 'GPU-2', utilizationGpu: 100, memoryUsedMiB: 500 }),
+      gpu({ ...nulls, index: 2, uuid: 'GPU-3', fault: { kind: 'lost', message: 'Unable to determine the device handle for GPU2: 0000:34:00.0: Unknown Error' } }),
+      gpu({ ...nulls, index: -1, uuid: '', name: 'GPU 00000000:17:00.0', busId: '00000000:17:00.0', fault: { kind: 'lost', message: 'Unable to determine the device handle for GPU0000:17:00.0: Unknown Error' } }),
+    ] }), ENGINE, T);
+    expect(s.level).toBe('critical');
+    expect(s.reasons).toEqual([
+      'GPU 0 (NVIDIA H100) fault: GPU requires reset',
+      'GPU 2 (NVIDIA H100) lost: Unable to determine the device handle for GPU2: 0000:34:00.0: Unknown Error',
+      'GPU 00000000:17:00.0 lost: Unable to determine the device handle for GPU0000:17:00.0: Unknown Error',
+    ]);
+    expect(s).toMatchObject({ gpuUtilPercent: 100, vramPercent: 50 });
   });
 
   it('any critical container makes it critical; an unreachable engine beats everything', () => {

@@ -10,8 +10,9 @@ const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.l
 
 /**
  * The single verdict the tray and the header show: pure, from the latest facts. The level is the
- * worst of: host CPU and memory against their thresholds, each GPU (temperature thresholds,
- * uncorrected ECC errors are critical, hardware slowdown and a restarting nvidia-smi warn), each
+ * worst of: host CPU and memory against their thresholds, each GPU (a faulted or lost GPU is critical
+ * in nvidia-smi's words, temperature thresholds, uncorrected ECC errors are critical, hardware slowdown
+ * and a restarting nvidia-smi warn), each
  * managed container's health (critical → critical, warning → warning), and the engine (unreachable).
  */
 export function overallStatus(
@@ -33,7 +34,12 @@ export function overallStatus(
 
   const gpus = snapshot?.gpus ?? [];
   for (const g of gpus) {
-    const who = `GPU ${g.index} (${g.name})`;
+    // A GPU nvidia-smi named only by bus id (never reported) has index -1 and is called by that bus id.
+    const who = g.index >= 0 ? `GPU ${g.index} (${g.name})` : g.name;
+    if (g.fault) {
+      reasons.push({ level: 'critical', text: `${who} ${g.fault.kind === 'lost' ? 'lost' : 'fault'}: ${g.fault.message}` });
+      continue; // its figures are null: nothing more to judge
+    }
     judge(`${who} temperature`, g.temperatureC, t.gpuTempWarnC ?? 83, t.gpuTempCriticalC ?? 90, ' °C');
     if (g.eccUncorrectedVolatile) reasons.push({ level: 'critical', text: `${who} has ${g.eccUncorrectedVolatile} uncorrected ECC errors` });
     const hw = (g.throttleReasons ?? []).filter((r) => HW_THROTTLE.includes(r));

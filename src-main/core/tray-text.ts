@@ -21,7 +21,7 @@ export function trayTooltip(s: OverallStatus, engine: EngineStatus): string {
 }
 
 /** The tray menu's container entries: running managed containers by name (pure, tested without Electron). */
-export function trayContainerItems(running: { id: string; name: string; cpuPercent: number | null; memoryUsed: number }[]) {
+export function trayContainerItems(running: { id: string; name: string; cpuPercent: number | null; memoryUsed: number | null }[]) {
   return [...running]
     .sort((a, b) => a.name.localeCompare(b.name))
     .slice(0, 20) // a menu, not a list view: the dashboard has the rest

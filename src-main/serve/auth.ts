@@ -5,11 +5,10 @@ export const newToken = (): string => randomBytes(24).toString('base64url');
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
-/** The token from `Authorization: Bearer …` or the `token` query parameter. */
-export function presentedToken(req: IncomingMessage, url: URL): string | undefined {
+/** The token from `Authorization: Bearer …` (RFC 6750 §2.1), the one place a script sends it. */
+export function bearerToken(req: IncomingMessage): string | undefined {
   const auth = req.headers.authorization;
-  if (auth?.startsWith('Bearer ')) return auth.slice(7).trim();
-  return url.searchParams.get('token') ?? undefined;
+  return auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined;
 }
 
 /** Constant-time comparison (hashing first makes the lengths equal). */

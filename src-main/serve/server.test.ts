@@ -27,9 +27,12 @@ afterAll(async () => {
   await app?.dispose();
 });
 
+const BEARER = { Authorization: `Bearer ${TOKEN}` };
+const JSON_BEARER = { ...BEARER, 'Content-Type': 'application/json' };
+
 /** A socket that collects frames; `call` resolves with the result frame of its id. */
-async function connect(query = `?token=${TOKEN}`) {
-  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api/ws${query}`);
+async function connect(headers: Record<string, string> = BEARER, query = '') {
+  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api/ws${query}`, { headers });
   const frames: ServerFrame[] = [];
   const waiters: ((f: ServerFrame) => void)[] = [];
   ws.on('message', (d) => {
@@ -62,32 +65,57 @@ async function connect(query = `?token=${TOKEN}`) {
 }
 
 describe('serve mode', () => {
-  it('answers /healthz without a token and 401 on /api without or with a wrong one', async () => {
+  it('answers /healthz without a token and 401 on /api without or with a wrong one, or with it in the query', async () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
-    expect((await fetch(`${base}/api/call/app.info`, { method: 'POST' })).status).toBe(401);
-    const wrong = await fetch(`${base}/api/call/app.info`, { method: 'POST', headers: { Authorization: 'Bearer nope' } });
+    const none = await fetch(`${base}/api/call/app.info`, { method: 'POST', headers: { 'Content-Type': 'application/json' } });
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toBe('Bearer');
+    const wrong = await fetch(`${base}/api/call/app.info`, { method: 'POST', headers: { ...JSON_BEARER, Authorization: 'Bearer nope' } });
     expect(wrong.status).toBe(401);
-    const right = await fetch(`${base}/api/call/app.info`, { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}` } });
+    const right = await fetch(`${base}/api/call/app.info`, { method: 'POST', headers: JSON_BEARER });
     expect(right.status).toBe(200);
     expect(await right.json()).toMatchObject({ ok: true, value: { name: 'MLEnv Desktop', version: 'test' } });
-    const viaQuery = await fetch(`${base}/api/call/engine.get?token=${TOKEN}`, { method: 'POST', body: '{}' });
-    expect(viaQuery.status).toBe(200);
+    const viaQuery = await fetch(`${base}/api/call/engine.get?token=${TOKEN}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    expect(viaQuery.status).toBe(401);
+  });
+
+  it('takes POST bodies only as application/json, and only POST on /api/call', async () => {
+    const plain = await fetch(`${base}/api/call/app.info`, { method: 'POST', headers: BEARER, body: '{}' }); // fetch says text/plain
+    expect(plain.status).toBe(415);
+    expect(await plain.json()).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: 'send the request body as Content-Type: application/json' } });
+    const form = await fetch(`${base}/api/call/app.info`, { method: 'POST', headers: { ...BEARER, 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'a=1' });
+    expect(form.status).toBe(415);
+    const withCharset = await fetch(`${base}/api/call/app.info`, { method: 'POST', headers: { ...BEARER, 'Content-Type': 'Application/JSON; charset=utf-8' }, body: '{}' });
+    expect(withCharset.status).toBe(200);
+    const get = await fetch(`${base}/api/call/app.info`, { headers: BEARER });
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST');
+    expect((await fetch(`${base}/api/nothing`, { headers: BEARER })).status).toBe(404);
+  });
+
+  it('answers a body over 1 MiB with 413', async () => {
+    const res = await fetch(`${base}/api/call/app.info`, { method: 'POST', headers: JSON_BEARER, body: `"${'x'.repeat(1024 * 1024 + 1)}"` });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ ok: false, error: { message: 'request body over 1048576 bytes' } });
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
   });
 
   it('maps HTTP API errors to status codes with the same envelope', async () => {
-    const res = await fetch(`${base}/api/call/metrics.recent`, { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}` }, body: '{"seconds":0}' });
+    const res = await fetch(`${base}/api/call/metrics.recent`, { method: 'POST', headers: JSON_BEARER, body: '{"seconds":0}' });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
-    const notJson = await fetch(`${base}/api/call/app.info`, { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}` }, body: '{oops' });
+    const notJson = await fetch(`${base}/api/call/app.info`, { method: 'POST', headers: JSON_BEARER, body: '{oops' });
     expect(await notJson.json()).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: 'request body is not JSON' } });
   });
 
-  it('refuses WebSocket upgrades without the token or from another origin', async () => {
-    await expect(connect('')).rejects.toThrow('HTTP 401');
-    await expect(connect('?token=wrong')).rejects.toThrow('HTTP 401');
-    const foreign = new WebSocket(`ws://127.0.0.1:${server.port}/api/ws?token=${TOKEN}`, { origin: 'http://evil.example' });
-    const status = await new Promise<number>((r) => foreign.once('unexpected-response', (_q, res) => r(res.statusCode ?? 0)));
-    expect(status).toBe(403);
+  it('refuses WebSocket upgrades without the token, with it in the query, or from another origin', async () => {
+    await expect(connect({})).rejects.toThrow('HTTP 401');
+    await expect(connect({ Authorization: 'Bearer wrong' })).rejects.toThrow('HTTP 401');
+    await expect(connect({}, `?token=${TOKEN}`)).rejects.toThrow('HTTP 401');
+    await expect(connect({ ...BEARER, Origin: 'http://evil.example' })).rejects.toThrow('HTTP 403');
+    const same = await connect({ ...BEARER, Origin: `http://localhost:${server.port}` });
+    expect(await same.call('app.info', {})).toMatchObject({ ok: true });
+    same.ws.close();
   });
 
   it('answers malformed payloads to every request with INVALID_INPUT and keeps serving', async () => {

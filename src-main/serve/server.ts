@@ -1,15 +1,32 @@
 // Serve mode: the built renderer over HTTP and the contract over a WebSocket (plus plain
-// POST /api/call/<name> for scripts), on 127.0.0.1 by default, everything under /api token-guarded.
+// POST /api/call/<name> for scripts), on 127.0.0.1 by default. Every request passes guard.ts
+// (target, Host, and for /api its Origin and Content-Type) and session.ts (Bearer or the cookie
+// the page's ?token= was traded for); timeouts and a connection cap bound slow or many clients.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
-import { AppError, type ErrorCode } from '@shared/errors';
-import { WS_PATH, type ClientFrame, type ServerFrame } from '@shared/wire';
+import { WS_PATH } from '@shared/wire';
 import type { App } from '../core/app';
 import { log } from '../core/log';
-import { connectionContext } from '../router';
-import { presentedToken, tokenMatches } from './auth';
-import { SECURITY_HEADERS, serveStatic } from './static';
+import { answerCall } from './call';
+import { createHostGuard, isJson, parseAllowHosts, parseTarget, pathForLog, type HostGuard } from './guard';
+import { json, refuse } from './reply';
+import { createSession, type Session } from './session';
+import { attachWebSocket } from './socket';
+import { serveStatic } from './static';
+
+/** How long and how many clients may hold the server (Node's http.Server settings of the same names). */
+export interface ServeLimits {
+  /** Time to receive a request's headers; a slower client gets 408 and is closed. */
+  headersTimeoutMs: number;
+  /** Time to receive a whole request, body included (at least headersTimeoutMs). */
+  requestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open. */
+  keepAliveTimeoutMs: number;
+  /** Open connections (WebSockets included) beyond which new ones are closed at once. */
+  maxConnections: number;
+}
+
+export const DEFAULT_LIMITS: ServeLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, maxConnections: 256 };
 
 export interface ServeOptions {
   app: App;
@@ -20,128 +37,84 @@ export interface ServeOptions {
   staticDir: string;
   /** Extra token-guarded GET routes, e.g. /metrics. */
   routes?: Record<string, (req: IncomingMessage, res: ServerResponse) => void | Promise<void>>;
+  /** Host names served besides loopback and `host` (`NAME` on any port, or `NAME:PORT`): `--allow-host`. */
+  allowHosts?: readonly string[];
+  limits?: Partial<ServeLimits>;
 }
 
-const HTTP_STATUS: Record<ErrorCode, number> = {
-  INVALID_INPUT: 400,
-  NOT_FOUND: 404,
-  ENGINE_UNAVAILABLE: 503,
-  ADMISSION_REJECTED: 409,
-  CONFLICT: 409,
-  UNSUPPORTED: 501,
-  INTERNAL: 500,
-};
-const MAX_BODY = 1024 * 1024;
-/** A client that falls this far behind stops getting events until it catches up. */
-const MAX_BUFFERED = 4 * 1024 * 1024;
-
-const json = (res: ServerResponse, status: number, body: unknown) =>
-  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'application/json' }).end(JSON.stringify(body));
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let size = 0;
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(new AppError('INVALID_INPUT', `request body over ${MAX_BODY} bytes`));
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-/** A frame from the socket, or the reason it is not one. */
-function parseFrame(data: string): ClientFrame | AppError {
-  let f: unknown;
-  try {
-    f = JSON.parse(data);
-  } catch {
-    return new AppError('INVALID_INPUT', 'message is not JSON');
-  }
-  const o = f as Partial<ClientFrame> | null;
-  if (!o || typeof o !== 'object' || o.type !== 'call' || typeof o.id !== 'number' || typeof o.name !== 'string') {
-    return new AppError('INVALID_INPUT', 'message must be {"type":"call","id":<number>,"name":<string>,"input":…}');
-  }
-  return o as ClientFrame;
-}
+const isApi = (pathname: string) => pathname === '/api' || pathname.startsWith('/api/');
 
 export async function startServer(opts: ServeOptions) {
-  const { app, token } = opts;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY });
+  const allowHosts = parseAllowHosts(opts.allowHosts ?? []);
+  const limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const requestTimeout = Math.max(limits.requestTimeoutMs, limits.headersTimeoutMs); // Node refuses headers > request
+  const server = http.createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      // Node enforces both timeouts on this tick (30 s by default, too coarse for short ones).
+      connectionsCheckingInterval: Math.max(25, Math.min(1000, limits.headersTimeoutMs / 4)),
+    },
+    (req, res) => {
+      void handle(req, res).catch((e: unknown) => {
+        log.error('serve: request failed', { path: pathForLog(req.url), message: (e as Error).message });
+        if (!res.headersSent) json(res, 500, { ok: false, error: { code: 'INTERNAL', message: (e as Error).message } });
+        else res.destroy();
+      });
+    },
+  );
+  server.maxConnections = limits.maxConnections;
+  // Both depend on the port, known once listening (port 0 picks one); no request arrives before.
+  let guard: HostGuard;
+  let session: Session;
 
-  const server = http.createServer((req, res) => {
-    void handle(req, res).catch((e) => {
-      log.error('serve: request failed', { url: req.url, message: (e as Error).message });
-      if (!res.headersSent) json(res, 500, { ok: false, error: { code: 'INTERNAL', message: (e as Error).message } });
-      else res.destroy();
-    });
-  });
+  /** The checks every request passes, HTTP or upgrade: a path target, then a Host we answer to. */
+  function screen(req: IncomingMessage): URL | { status: number; message: string } {
+    const url = parseTarget(req.url);
+    if (!url) return { status: 400, message: 'the request target must be a path' };
+    if (!guard.hostAllowed(req.headers.host)) {
+      return { status: 403, message: 'this server does not answer to that Host name (mlenv serve --allow-host NAME adds one)' };
+    }
+    return url;
+  }
+
+  /** What /api, the WebSocket and the extra routes add: our Origin or none, then the token (Bearer or cookie). */
+  function admit(req: IncomingMessage): { status: number; message: string } | undefined {
+    if (!guard.originAllowed(req.headers.origin)) return { status: 403, message: 'requests from pages of other origins are refused' };
+    if (!session.authorized(req)) {
+      return { status: 401, message: 'missing or wrong token: send Authorization: Bearer <token>, or open the address mlenv serve printed' };
+    }
+    return undefined;
+  }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = screen(req);
+    if (!(url instanceof URL)) return refuse(res, url.status, url.message);
     if (url.pathname === '/healthz') return json(res, 200, { status: 'ok' });
 
-    const guarded = url.pathname.startsWith('/api') || url.pathname in (opts.routes ?? {});
-    if (guarded && !tokenMatches(presentedToken(req, url), token)) {
-      res.setHeader('WWW-Authenticate', 'Bearer');
-      return json(res, 401, { ok: false, error: { code: 'INVALID_INPUT', message: 'missing or wrong token' } });
+    const route = Object.hasOwn(opts.routes ?? {}, url.pathname) ? opts.routes![url.pathname] : undefined;
+    if (isApi(url.pathname) || route) {
+      const refusal = admit(req);
+      if (refusal) return refuse(res, refusal.status, refusal.message, refusal.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {});
+      if (route) return req.method === 'GET' ? route(req, res) : refuse(res, 405, 'use GET', { Allow: 'GET' });
+      const call = /^\/api\/call\/([\w.]+)$/.exec(url.pathname);
+      if (!call) return json(res, 404, { ok: false, error: { code: 'NOT_FOUND', message: `no route ${url.pathname}` } });
+      if (req.method !== 'POST') return refuse(res, 405, 'use POST', { Allow: 'POST' });
+      if (!isJson(req.headers['content-type'])) return refuse(res, 415, 'send the request body as Content-Type: application/json');
+      return answerCall(opts.app, call[1]!, req, res);
     }
-    const route = opts.routes?.[url.pathname];
-    if (route && req.method === 'GET') return route(req, res);
-
-    const call = /^\/api\/call\/([\w.]+)$/.exec(url.pathname);
-    if (call) {
-      if (req.method !== 'POST') return json(res, 405, { ok: false, error: { code: 'INVALID_INPUT', message: 'use POST' } });
-      let input: unknown;
-      try {
-        const body = await readBody(req);
-        input = body ? JSON.parse(body) : {};
-      } catch (e) {
-        const err = e instanceof AppError ? e : new AppError('INVALID_INPUT', 'request body is not JSON');
-        return json(res, 400, { ok: false, error: err.toBody() });
-      }
-      const result = await app.router.dispatch(call[1], input);
-      return json(res, result.ok ? 200 : HTTP_STATUS[result.error.code], result);
-    }
-    if (url.pathname.startsWith('/api')) return json(res, 404, { ok: false, error: { code: 'NOT_FOUND', message: `no route ${url.pathname}` } });
-    if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { ok: false, error: { code: 'INVALID_INPUT', message: 'use GET' } });
+    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'use GET', { Allow: 'GET, HEAD' });
+    if (url.searchParams.has('token')) return session.exchange(url, res);
     return serveStatic(opts.staticDir, url.pathname, res);
   }
 
-  server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const reject = (status: number, text: string) => {
-      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-    };
-    if (url.pathname !== WS_PATH) return reject(404, 'Not Found');
-    if (!tokenMatches(presentedToken(req, url), token)) return reject(401, 'Unauthorized');
-    // A page from another site cannot drive the API even if it learned the token from a URL.
-    const origin = req.headers.origin;
-    if (origin && new URL(origin).host !== req.headers.host) return reject(403, 'Forbidden');
-    wss.handleUpgrade(req, socket, head, (ws) => connect(ws));
+  const sockets = attachWebSocket(server, opts.app, (req) => {
+    const url = screen(req);
+    if (!(url instanceof URL)) return url.status;
+    if (url.pathname !== WS_PATH) return 404;
+    return admit(req)?.status;
   });
-
-  function connect(ws: WebSocket) {
-    const ctx = connectionContext();
-    const send = (frame: ServerFrame) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(frame));
-    const unsubscribe = app.bus.onAny((name, payload) => {
-      if (ws.bufferedAmount < MAX_BUFFERED) send({ type: 'event', name, payload });
-    });
-    ws.on('message', (data) => {
-      const frame = parseFrame(data.toString());
-      if (frame instanceof AppError) return send({ type: 'result', id: null, result: { ok: false, error: frame.toBody() } });
-      void app.router.dispatch(frame.name, frame.input, ctx).then((result) => send({ type: 'result', id: frame.id, result }));
-    });
-    ws.on('close', () => {
-      unsubscribe();
-      ctx.close(); // e.g. log follows this tab opened end with it
-    });
-    ws.on('error', () => ws.terminate());
-  }
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => {
@@ -153,14 +126,17 @@ export async function startServer(opts: ServeOptions) {
     server.listen(opts.port, opts.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  guard = createHostGuard({ port, host: opts.host, allowHosts });
+  session = createSession(opts.token, port);
   const hostForUrl = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
 
   return {
     port,
-    url: `http://${hostForUrl}:${port}/?token=${encodeURIComponent(token)}`,
+    /** The one URL with the token: its first load trades the token for the session cookie. */
+    url: `http://${hostForUrl}:${port}/?token=${encodeURIComponent(opts.token)}`,
     async close() {
-      for (const ws of wss.clients) ws.terminate();
-      wss.close();
+      sockets.close();
+      server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
     },
   };

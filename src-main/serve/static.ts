@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import path from 'node:path';
+import { pipeline } from 'node:stream';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -28,7 +29,17 @@ export const SECURITY_HEADERS = {
 
 /** Serves the built renderer: a file under root, or index.html for app routes. Never leaves root. */
 export async function serveStatic(root: string, urlPath: string, res: ServerResponse): Promise<void> {
-  const rel = path.normalize(decodeURIComponent(urlPath)).replace(/^([/\\])+/, '');
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    decoded = '\0'; // "%zz" and the like: no file has that name
+  }
+  if (decoded.includes('\0')) {
+    res.writeHead(404, SECURITY_HEADERS).end('not found');
+    return;
+  }
+  const rel = path.normalize(decoded).replace(/^([/\\])+/, '');
   const base = path.resolve(root);
   let file = path.join(base, rel);
   if (file !== base && !file.startsWith(base + path.sep)) {
@@ -55,5 +66,6 @@ export async function serveStatic(root: string, urlPath: string, res: ServerResp
     'Content-Length': s.size,
     'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
   });
-  createReadStream(file).pipe(res);
+  // pipeline: a read error (the file went away after stat) ends the response instead of going uncaught.
+  pipeline(createReadStream(file), res, () => undefined);
 }

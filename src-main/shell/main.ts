@@ -3,6 +3,7 @@ import { app as electronApp, BrowserWindow, Notification } from 'electron';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createApp, type App } from '../core/app';
+import { fireAndForget } from '../core/fire-and-forget';
 import { log } from '../core/log';
 import { VERSION } from '../version';
 import { connectIpc } from './ipc';
@@ -41,7 +42,7 @@ if (!electronApp.requestSingleInstanceLock()) {
         }
       });
     }
-    else if (hash) void win.webContents.executeJavaScript(`location.hash = ${JSON.stringify(hash)}`);
+    else if (hash) fireAndForget(win.webContents.executeJavaScript(`location.hash = ${JSON.stringify(hash)}`), 'opening a page of the dashboard');
     if (win.isMinimized()) win.restore();
     win.show();
     win.focus();
@@ -55,34 +56,37 @@ if (!electronApp.requestSingleInstanceLock()) {
     /* stay in the tray */
   });
 
-  electronApp.whenReady().then(async () => {
-    try {
-      const dataDir = electronApp.getPath('userData');
-      core = createApp({ dataDir, version: VERSION, sqliteBinding: sqliteBinding(), secrets: createKeychainSecretStore(dataDir) });
-    } catch (e) {
-      log.error('cannot start', { message: (e as Error).message });
-      new Notification({ title: 'MLEnv Desktop cannot start', body: (e as Error).message }).show();
-      electronApp.exit(1);
-      return;
-    }
-    connectIpc(core, () => win);
-    createTray(core, assetsDir, { open, quit: () => electronApp.quit() });
-    // Told once when the machine turns critical or loses the engine, not at every changed figure.
-    let lastLevel = core.getStatus().level;
-    core.bus.on('status.changed', (s) => {
-      const entered = s.level !== lastLevel && (s.level === 'critical' || s.level === 'unreachable');
-      lastLevel = s.level;
-      if (entered && Notification.isSupported()) new Notification({ title: `MLEnv Desktop: ${s.level}`, body: s.reasons[0] ?? '' }).show();
-    });
-    // Container health alerts as native notifications (recoveries included, so the user knows it passed).
-    core.bus.on('alerts.raised', (a) => {
-      if (a.level !== 'info' || a.from === 'critical' || a.from === 'warning') {
-        if (Notification.isSupported()) new Notification({ title: `MLEnv: ${a.container} is ${a.to}`, body: a.message }).show();
+  fireAndForget(
+    electronApp.whenReady().then(async () => {
+      try {
+        const dataDir = electronApp.getPath('userData');
+        core = createApp({ dataDir, version: VERSION, sqliteBinding: sqliteBinding(), secrets: createKeychainSecretStore(dataDir) });
+      } catch (e) {
+        log.error('cannot start', { message: (e as Error).message });
+        new Notification({ title: 'MLEnv Desktop cannot start', body: (e as Error).message }).show();
+        electronApp.exit(1);
+        return;
       }
-    });
-    await core.start();
-    open();
-  });
+      connectIpc(core, () => win);
+      createTray(core, assetsDir, { open, quit: () => electronApp.quit() });
+      // Told once when the machine turns critical or loses the engine, not at every changed figure.
+      let lastLevel = core.getStatus().level;
+      core.bus.on('status.changed', (s) => {
+        const entered = s.level !== lastLevel && (s.level === 'critical' || s.level === 'unreachable');
+        lastLevel = s.level;
+        if (entered && Notification.isSupported()) new Notification({ title: `MLEnv Desktop: ${s.level}`, body: s.reasons[0] ?? '' }).show();
+      });
+      // Container health alerts as native notifications (recoveries included, so the user knows it passed).
+      core.bus.on('alerts.raised', (a) => {
+        if (a.level !== 'info' || a.from === 'critical' || a.from === 'warning') {
+          if (Notification.isSupported()) new Notification({ title: `MLEnv: ${a.container} is ${a.to}`, body: a.message }).show();
+        }
+      });
+      await core.start();
+      open();
+    }),
+    'starting the app',
+  );
 
-  electronApp.on('will-quit', () => void core?.dispose());
+  electronApp.on('will-quit', () => fireAndForget(core?.dispose(), 'closing the app')); // the journal closes with it: logged
 }

@@ -2,6 +2,7 @@ import { Menu, Tray, nativeImage, type MenuItemConstructorOptions } from 'electr
 import path from 'node:path';
 import type { OverallStatus, StatusLevel } from '@shared/contract';
 import type { App } from '../core/app';
+import { fireAndForget } from '../core/fire-and-forget';
 import { log } from '../core/log';
 import { trayContainerItems, trayTooltip } from '../core/tray-text';
 
@@ -16,9 +17,13 @@ export function createTray(app: App, assetsDir: string, actions: { open(route?: 
 
   const stop = (id: string, name: string) =>
     // The same request the UI sends: validated, journaled, and failures worded for a person.
-    void app.router.dispatch('containers.stop', { id, timeoutSeconds: 10 }).then((r) => {
-      if (!r.ok) log.error(`tray: could not stop ${name}`, { message: r.error.message });
-    });
+    fireAndForget(
+      app.router.dispatch('containers.stop', { id, timeoutSeconds: 10 }).then((r) => {
+        if (!r.ok) log.error(`tray: could not stop ${name}`, { message: r.error.message });
+      }),
+      `stopping ${name} from the tray`,
+      app.events,
+    );
 
   const buildMenu = () => {
     const items = trayContainerItems(app.containerStats.latest());

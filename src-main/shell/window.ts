@@ -1,5 +1,6 @@
 import { BrowserWindow, shell, type WebContents } from 'electron';
 import path from 'node:path';
+import { fireAndForget } from '../core/fire-and-forget';
 import { WEB_PREFERENCES } from './web-preferences';
 
 /** The dashboard window: sandboxed, isolated, no Node, no navigation away from the app. */
@@ -16,20 +17,20 @@ export function createMainWindow(distDir: string, hash?: string): BrowserWindow 
   });
   hardenContents(win.webContents);
   win.once('ready-to-show', () => win.show());
-  void win.loadFile(path.join(distDir, 'renderer', 'index.html'), hash ? { hash } : undefined);
+  fireAndForget(win.loadFile(path.join(distDir, 'renderer', 'index.html'), hash ? { hash } : undefined), 'loading the dashboard page');
   return win;
 }
 
 /** External links go to the OS browser; the app's own page never navigates or opens windows. */
 export function hardenContents(contents: WebContents): void {
   contents.setWindowOpenHandler(({ url }) => {
-    if (/^https?:\/\//.test(url)) void shell.openExternal(url);
+    if (/^https?:\/\//.test(url)) fireAndForget(shell.openExternal(url), 'opening a link in the browser');
     return { action: 'deny' };
   });
   contents.on('will-navigate', (event, url) => {
     if (url !== contents.getURL()) {
       event.preventDefault();
-      if (/^https?:\/\//.test(url)) void shell.openExternal(url);
+      if (/^https?:\/\//.test(url)) fireAndForget(shell.openExternal(url), 'opening a link in the browser');
     }
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());

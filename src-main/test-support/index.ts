@@ -1,6 +1,7 @@
 // Shared by the integration tests: temporary data folders and the real Docker engine.
 // CI=true turns "not available here" into a failure; elsewhere the suite says it skipped.
 import Docker from 'dockerode';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -51,4 +52,28 @@ export async function waitFor<T>(fn: () => T | Promise<T>, timeoutMs: number, wh
     if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+const ROOT = path.resolve(__dirname, '../..');
+/** The built `mlenv` (dist/main/cli.js); buildCli() makes it when a source is newer. */
+export const CLI = path.join(ROOT, 'dist/main/cli.js');
+
+export function buildCli(): void {
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs'), '--if-needed'], { cwd: ROOT, stdio: 'ignore' });
+}
+
+/** Runs the built CLI as a user does, in its own process; killed after timeoutMs (code null then). */
+export function runCli(args: string[], timeoutMs = 15_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [CLI, ...args], { cwd: ROOT });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
+    p.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
 }

@@ -1,7 +1,7 @@
 import type { Bridge, MlenvClient } from '@shared/wire';
 import { useLink } from '../store/link';
 import { createClient } from './client';
-import { createWsBridge, takeToken } from './ws';
+import { createWsBridge } from './ws';
 
 declare global {
   interface Window {
@@ -15,12 +15,8 @@ function pickBridge(): Bridge {
     useLink.getState().set('open');
     return window.mlenv;
   }
-  const token = takeToken();
-  if (!token) {
-    useLink.getState().set('unauthorized');
-    return { call: () => new Promise(() => undefined), subscribe: () => () => undefined };
-  }
-  return createWsBridge(token, (s) => useLink.getState().set(s));
+  // Serve mode: the server traded the printed address's ?token= for an HttpOnly cookie before this page loaded.
+  return createWsBridge((s) => useLink.getState().set(s));
 }
 
 /** The renderer's one client. Pages call `api.call(...)` and `api.on(...)`; the transport is invisible. */

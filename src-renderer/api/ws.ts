@@ -4,17 +4,34 @@ import { WS_PATH, type Bridge, type ClientFrame, type ServerFrame } from '@share
 export type LinkState = 'connecting' | 'open' | 'closed' | 'unauthorized';
 
 /**
- * Serve mode's bridge: one WebSocket, calls matched to replies by id, reconnected with backoff.
- * Calls made while disconnected wait for the connection (and fail after a timeout).
+ * Whether the server refuses this browser: a WebSocket that never opened does not say why, so ask
+ * the HTTP API, which answers 401 without the session cookie (the cookie the server set when the
+ * printed ?token= address was opened; the page never sees the token). A network error is not a refusal.
  */
-export function createWsBridge(token: string, onState: (s: LinkState) => void): Bridge {
-  const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${WS_PATH}?token=${encodeURIComponent(token)}`;
+async function refused(): Promise<boolean> {
+  try {
+    const res = await fetch('/api/call/app.info', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    return res.status === 401;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Serve mode's bridge: one WebSocket, authenticated by the session cookie, calls matched to replies
+ * by id, reconnected with backoff. Calls made while disconnected wait for the connection (and fail
+ * after a timeout). A socket refused for want of the cookie ends in 'unauthorized', without retries.
+ */
+export function createWsBridge(onState: (s: LinkState) => void): Bridge {
+  const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${WS_PATH}`;
   const pending = new Map<number, { resolve(e: Envelope<unknown>): void; timer: ReturnType<typeof setTimeout> }>();
   const listeners = new Set<(name: string, payload: unknown) => void>();
   const queue: ClientFrame[] = [];
   let nextId = 1;
   let ws: WebSocket | undefined;
   let attempts = 0;
+  /** Refused for want of the cookie: calls then wait for a reload with the token, as the banner says. */
+  let unauthorized = false;
 
   function open() {
     onState('connecting');
@@ -40,17 +57,27 @@ export function createWsBridge(token: string, onState: (s: LinkState) => void): 
       }
     };
     sock.onclose = () => {
-      // A refused upgrade never opens; after a few of those the token is the likely cause.
-      if (!opened && attempts >= 3) return onState('unauthorized');
-      onState('closed');
-      attempts++;
-      setTimeout(open, Math.min(5000, 250 * 2 ** attempts));
+      const retry = () => {
+        onState('closed');
+        attempts++;
+        setTimeout(open, Math.min(5000, 250 * 2 ** attempts));
+      };
+      if (opened) return retry();
+      void refused().then((no) => {
+        if (!no) return retry();
+        unauthorized = true;
+        for (const p of pending.values()) clearTimeout(p.timer);
+        pending.clear();
+        queue.length = 0;
+        onState('unauthorized');
+      });
     };
   }
   open();
 
   return {
     call(name, input) {
+      if (unauthorized) return new Promise(() => undefined);
       const id = nextId++;
       const frame: ClientFrame = { type: 'call', id, name, input };
       return new Promise((resolve) => {
@@ -68,18 +95,4 @@ export function createWsBridge(token: string, onState: (s: LinkState) => void): 
       return () => listeners.delete(handler);
     },
   };
-}
-
-/** The serve-mode token: from ?token= on first load (then removed from the address bar), else this tab's memory. */
-export function takeToken(): string | undefined {
-  const params = new URLSearchParams(location.search);
-  const fromUrl = params.get('token');
-  if (fromUrl) {
-    sessionStorage.setItem('mlenv.token', fromUrl);
-    params.delete('token');
-    const rest = params.toString();
-    history.replaceState(null, '', `${location.pathname}${rest ? `?${rest}` : ''}${location.hash}`);
-    return fromUrl;
-  }
-  return sessionStorage.getItem('mlenv.token') ?? undefined;
 }

@@ -13,15 +13,22 @@ const LABELS: Record<Field, [string, string]> = {
   cpus: ['CPUs', '2, 0.5 or 500m'],
   memory: ['Memory', '512m, 1g, 1.5GiB'],
   shmSize: ['Shared memory', '1g'],
-  gpus: ['GPUs', 'all, 2 or 0,1'],
+  gpus: ['GPUs', 'all, 2, 0,1 or "device=0,1" (as after --gpus)'],
   ports: ['Ports', '8888:8888, 0:80 (0 = any free port)'],
   env: ['Environment', 'NAME=value, one a line'],
-  volumes: ['Volumes', '/home/me/work:/workspace'],
-  command: ['Command', "sh -c 'echo hi'"],
+  volumes: ['Volumes', 'one a line, as after -v: /home/me/work:/workspace:ro,z\nC:\\Users\\me\\data:/data\nmodels:/models'],
+  command: ['Command', "as in sh: python train.py --epochs 3 \\\n  --lr 1e-4, or sh -c 'echo hi'"],
   restart: ['Restart', ''],
   ipc: ['IPC', ''],
   ulimits: ['Ulimits', 'memlock=-1, stack=67108864'],
   runtime: ['Runtime', 'nvidia (Jetson)'],
+};
+
+// Shown under a field while it has no error: how the value is read.
+const HINTS: Partial<Record<Field, string>> = {
+  gpus: 'Read as docker reads --gpus: quote a field that holds commas, as in "device=0,1" or all,"capabilities=compute,utility".',
+  volumes: 'One mount a line, read as docker reads -v; options after the second colon, comma-separated: ro, rw, z, Z, shared, rslave…, nocopy.',
+  command: 'Split into words as sh does: quotes, backslash escapes and backslash-newline continuations; no pipes or $VARIABLES (wrap those in sh -c \'…\').',
 };
 
 export function LaunchForm({ onLaunched }: { onLaunched: (id: string) => void }) {
@@ -69,15 +76,18 @@ export function LaunchForm({ onLaunched }: { onLaunched: (id: string) => void })
               </option>
             ))}
           </select>
-        ) : k === 'env' || k === 'volumes' ? (
-          <textarea {...props} rows={2} placeholder={placeholder} onChange={(e) => set(k, e.target.value)} />
+        ) : k === 'env' || k === 'volumes' || k === 'command' ? (
+          // Multi-line: a pasted command keeps its backslash-newline continuations, a mount list its lines.
+          <textarea {...props} rows={k === 'env' ? 2 : 3} placeholder={placeholder} onChange={(e) => set(k, e.target.value)} />
         ) : (
           <input {...props} placeholder={placeholder} onChange={(e) => set(k, e.target.value)} />
         )}
-        {err && (
+        {err ? (
           <small className="field-error" data-testid={`launch-${k}-error`}>
             {err}
           </small>
+        ) : (
+          HINTS[k] && <small className="muted field-hint">{HINTS[k]}</small>
         )}
       </label>
     );

@@ -1,4 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import continuations from '@shared/fixtures/cases/command-line-continuations.txt?raw';
+import quotedDeviceList from '@shared/fixtures/cases/gpus-quoted-device-list.txt?raw';
+import windowsDrive from '@shared/fixtures/cases/volume-windows-drive.txt?raw';
+import { launchSchema } from '@shared/contract';
 import { EMPTY, toLaunch } from './launch-form';
 
 describe('launch form → request', () => {
@@ -39,6 +43,34 @@ describe('launch form → request', () => {
       gpus: expect.stringContaining('"many" is not a GPU selection'),
       ports: expect.stringContaining('"80:0": container port 0'),
       command: expect.stringContaining('unclosed'),
+    });
+  });
+  it('takes one volume a line, so a volume’s comma-separated options stay together', () => {
+    const { input, errors } = toLaunch({ ...EMPTY, image: 'busybox', volumes: `/srv/data:/data:ro,z\r\n\n  ${windowsDrive.trim()}  \nvol:/cache:nocopy,ro\n` });
+    expect(errors).toEqual({});
+    expect(input.volumes).toEqual(['/srv/data:/data:ro,z', 'C:\\Users\\alice\\Desktop\\test\\DOCKER-EXAMPLE\\code:/app', 'vol:/cache:nocopy,ro']);
+    expect(launchSchema.parse(input).volumes).toEqual([
+      { type: 'bind', source: '/srv/data', target: '/data', readOnly: true, mode: 'ro,z', relabel: 'z' },
+      { type: 'bind', source: 'C:\\Users\\alice\\Desktop\\test\\DOCKER-EXAMPLE\\code', target: '/app', readOnly: false, mode: '' },
+      { type: 'volume', source: 'vol', target: '/cache', readOnly: true, mode: 'nocopy,ro', noCopy: true },
+    ]);
+  });
+  it('splits a pasted multi-line command as sh does, and reads --gpus as docker does', () => {
+    const { input, errors } = toLaunch({ ...EMPTY, image: 'vllm/vllm-openai:latest', command: continuations, gpus: quotedDeviceList });
+    expect(errors).toEqual({});
+    expect(input.command).toEqual(['--model', 'SWE-bench/SWE-agent-LM-32B', '--trust-remote-code', '--tensor-parallel-size', '4', '--enable-prefix-caching', '--disable-log-requests', '--gpu-memory-utilization', '0.95']);
+    expect(launchSchema.parse(input).gpus).toEqual({ Driver: '', Count: 0, DeviceIDs: ['1', '2'], Capabilities: [['gpu']], Options: {} });
+  });
+  it('ports and ulimits still take commas as well as lines', () => {
+    const { input, errors } = toLaunch({ ...EMPTY, image: 'busybox', ports: '8888:8888, 0:80\n127.0.0.1:6006:6006', ulimits: 'memlock=-1, stack=67108864' });
+    expect(errors).toEqual({});
+    expect(input).toMatchObject({ ports: ['8888:8888', '0:80', '127.0.0.1:6006:6006'], ulimits: ['memlock=-1', 'stack=67108864'] });
+  });
+  it('names the wrong volume line, and a command only a shell could run', () => {
+    const { errors } = toLaunch({ ...EMPTY, image: 'busybox', volumes: '/ok:/ok\n/a:/b:nocopy', command: 'python train.py | tee log' });
+    expect(errors).toEqual({
+      volumes: expect.stringContaining('"/a:/b:nocopy" is not a volume: nocopy applies to named volumes only'),
+      command: expect.stringContaining('| is a shell operator'),
     });
   });
 });

@@ -7,7 +7,10 @@ export const FIELDS = ['image', 'name', 'project', 'cpus', 'memory', 'shmSize', 
 export type Field = (typeof FIELDS)[number];
 export type Form = Record<Field, string>;
 export const EMPTY: Form = { image: '', name: '', project: 'default', cpus: '', memory: '', shmSize: '', gpus: '', ports: '', env: '', volumes: '', command: '', restart: 'no', ipc: '', ulimits: '', runtime: '' };
-const lines = (s: string) => s.split(/[\n,]/).map((x) => x.trim()).filter(Boolean);
+// One entry a line. Ports and ulimits never hold a comma, so commas separate them too; a volume's
+// options are comma-separated (/data:/data:ro,z) and an env value may hold commas: one a line only.
+const lines = (s: string) => s.split('\n').map((x) => x.trim()).filter(Boolean);
+const list = (s: string) => s.split(/[\n,]/).map((x) => x.trim()).filter(Boolean);
 
 /** Form strings → the launch request, plus per-field messages from the same parsers the core uses. */
 export function toLaunch(f: Form): { input: LaunchInput; errors: Partial<Record<Field, string>> } {
@@ -27,13 +30,13 @@ export function toLaunch(f: Form): { input: LaunchInput; errors: Partial<Record<
     ...(opt(f.memory) ? { memory: opt(f.memory) } : {}),
     ...(opt(f.shmSize) ? { shmSize: opt(f.shmSize) } : {}),
     ...(opt(f.gpus) ? { gpus: opt(f.gpus) } : {}),
-    ...(lines(f.ports).length ? { ports: lines(f.ports) } : {}),
-    ...(f.env.trim() ? { env: f.env.split('\n').map((x) => x.trim()).filter(Boolean) } : {}),
+    ...(list(f.ports).length ? { ports: list(f.ports) } : {}),
+    ...(lines(f.env).length ? { env: lines(f.env) } : {}),
     ...(lines(f.volumes).length ? { volumes: lines(f.volumes) } : {}),
     ...(command?.length ? { command } : {}),
     ...(f.restart !== 'no' ? { restart: f.restart as LaunchInput['restart'] } : {}),
     ...(f.ipc ? { ipc: f.ipc as LaunchInput['ipc'] } : {}),
-    ...(lines(f.ulimits).length ? { ulimits: lines(f.ulimits) } : {}),
+    ...(list(f.ulimits).length ? { ulimits: list(f.ulimits) } : {}),
     ...(opt(f.runtime) ? { runtime: opt(f.runtime) } : {}),
     init: true,
   };

@@ -28,10 +28,11 @@ export function formatValue(v: number | null | undefined, unit: string): string 
   }
 }
 
+/** One row per bucket; `count` is the bucket's sample count, the weight to average buckets together with. */
 export function toCsv(r: HistoryResult): string {
-  const rows = ['series,unit,ts_iso,ts_ms,min,avg,max'];
+  const rows = ['series,unit,ts_iso,ts_ms,min,avg,max,count'];
   for (const s of r.series) {
-    for (const p of s.points) rows.push([JSON.stringify(s.name), JSON.stringify(s.unit), new Date(p.ts).toISOString(), p.ts, p.min, p.avg, p.max].join(','));
+    for (const p of s.points) rows.push([JSON.stringify(s.name), JSON.stringify(s.unit), new Date(p.ts).toISOString(), p.ts, p.min, p.avg, p.max, p.count].join(','));
   }
   return rows.join('\n') + '\n';
 }

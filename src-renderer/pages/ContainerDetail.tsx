@@ -1,11 +1,19 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { ContainerDetail as Detail, HealthReport, JournalEvent } from '@shared/contract';
+import type { ContainerDetail as Detail, HealthReport, JournalEvent, JupyterLink } from '@shared/contract';
 import { formatBytes } from '@shared/units';
 import { api } from '../api';
 import { ContainerCharts } from '../components/ContainerCharts';
 import { ContainerActions } from '../docker/ContainerActions';
 import { errorText, formatTime, HEALTH_CLASS, portUrl, shortId } from '../docker/format';
 import { LogViewer } from '../docker/LogViewer';
+
+/** Why an unauthenticated Jupyter link matters, in words (null: the log did not say either way). */
+function jupyterAuthNote(j: JupyterLink): string {
+  const port = new URL(j.url).port || (j.url.startsWith('https:') ? '443' : '80');
+  return j.authenticated === false
+    ? `This Jupyter server has no authentication: anyone who can reach port ${port} can run code in this container.`
+    : `This Jupyter link has no token: unless the server asks for a password, anyone who can reach port ${port} can run code in this container.`;
+}
 
 /** One container: overview, health report, live charts, logs and its events. */
 export function ContainerDetail({ id }: { id: string }) {
@@ -109,12 +117,17 @@ export function ContainerDetail({ id }: { id: string }) {
                 </span>
               );
             })}
-            {d.jupyterUrl && (
-              <a className="button" href={d.jupyterUrl} target="_blank" rel="noreferrer" data-testid="open-jupyter">
+            {d.jupyter && (
+              <a className="button" href={d.jupyter.url} target="_blank" rel="noreferrer" data-testid="open-jupyter">
                 Open Jupyter
               </a>
             )}
           </dd>
+          {d.jupyter && d.jupyter.authenticated !== true && (
+            <dd className="banner warning inline" role="note" data-testid="jupyter-no-auth">
+              {jupyterAuthNote(d.jupyter)}
+            </dd>
+          )}
           <dt>Restart policy</dt>
           <dd>{d.restartPolicy} · restarted {d.restartCount} times</dd>
           <dt>Mounts</dt>

@@ -40,11 +40,17 @@ export function Dashboard() {
       <section className="card">
         <h3>CPU cores</h3>
         <div className="cores" data-testid="cpu-cores">
-          {h.cpu.perCore.map((p, i) => (
-            <div key={i} className="core" title={`core ${i}: ${formatPercent(p)}`}>
-              <div className="core-bar" style={{ height: `${Math.max(2, p)}%` }} />
-            </div>
-          ))}
+          {h.cpu.perCore.map((p, n) =>
+            p === null ? (
+              <div key={n} className="core core-off" title={`cpu${n}: off`} data-testid="cpu-core-off">
+                off
+              </div>
+            ) : (
+              <div key={n} className="core" title={`cpu${n}: ${formatPercent(p)}`}>
+                <div className="core-bar" style={{ height: `${Math.max(2, p)}%` }} />
+              </div>
+            ),
+          )}
         </div>
       </section>
       <p className="muted">Last sample {new Date(latest.ts).toLocaleTimeString()}</p>

@@ -85,7 +85,15 @@ export function Events() {
             <tbody>
               {rows.map((r) => (
                 <tr key={r.id} className={r.outcome === 'error' ? 'error-row' : undefined} data-testid="event-row">
-                  <td>{new Date(r.ts).toLocaleString()}</td>
+                  <td>
+                    {new Date(r.ts).toLocaleString()}
+                    {r.count > 1 && (
+                      <span className="muted" data-testid="event-count" title={`${r.count} identical occurrences, the last at ${new Date(r.lastTs).toLocaleString()}`}>
+                        {' '}
+                        ×{r.count.toLocaleString()}, last {new Date(r.lastTs).toLocaleTimeString()}
+                      </span>
+                    )}
+                  </td>
                   <td className="mono">{r.type}</td>
                   <td>{r.containerId ? <a href={`#/containers/${r.containerId}`}>{r.container ?? r.containerId.slice(0, 12)}</a> : (r.container ?? '')}</td>
                   <td className="mono">{r.image ?? ''}</td>

@@ -1,6 +1,8 @@
 import { EnginesSettings } from '../docker/EnginesSettings';
 import { HealthSettings } from '../docker/HealthSettings';
 import { RegistrySettings } from '../docker/RegistrySettings';
+import { BackupSettings } from '../components/settings/BackupSettings';
+import { JournalSettings } from '../components/settings/JournalSettings';
 import { MetricsSettings } from '../components/settings/MetricsSettings';
 import { ThresholdSettings } from '../components/settings/ThresholdSettings';
 
@@ -13,6 +15,8 @@ export function Settings() {
       <ThresholdSettings />
       <HealthSettings />
       <MetricsSettings />
+      <JournalSettings />
+      <BackupSettings />
     </div>
   );
 }

@@ -1,7 +1,10 @@
 // Shared by the Docker service (which streams stats per managed container) and the sampler
 // (which puts the latest of them into each snapshot and persists them).
 
-/** One container's figures at one instant, from Docker's streaming stats. Rates are per second. */
+/**
+ * One container's figures at one instant, from Docker's streaming stats. Rates are per second. A
+ * measure the engine's sample lacks (another OS, another engine) is null: unknown, never 0.
+ */
 export interface ContainerStats {
   ts: number;
   id: string;
@@ -9,7 +12,8 @@ export interface ContainerStats {
   project: string | null;
   /** % of the container's CPU limit (of all host cores when it has none). */
   cpuPercent: number | null;
-  memoryUsed: number;
+  /** Bytes in use (Linux: usage less inactive page cache; Windows: private working set); null when the sample lacks it. */
+  memoryUsed: number | null;
   /** The cgroup limit, or null when unlimited (then the host's memory bounds it). */
   memoryLimit: number | null;
   memoryPercent: number | null;

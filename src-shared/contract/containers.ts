@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { checkContainerName, checkImageRef, parseEnv, parsePort, parseVolume } from '../launch';
+import { checkContainerName, checkProbePath, MAX_PROBE_PATH, parseEnv, parsePort, parseVolume } from '../launch';
 import { parseGpus, type DeviceRequest } from '../gpus';
 import { parseBytes, parseCpus, parseUlimit } from '../units';
 import type { ContainerStats } from './container-stats';
 import { event, request } from './define';
 import type { HealthState } from './health';
 import { via } from './parse';
+import { containerRef, engineId, imageRef } from './refs';
 
 export type ContainerState = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
 
@@ -52,25 +53,42 @@ export interface ContainerDetail extends ContainerSummary {
   mounts: { source: string; target: string; readOnly: boolean }[];
   restartPolicy: string;
   runtime: string | null;
-  /** For Jupyter images: the tokenized URL found in the logs. */
-  jupyterUrl: string | null;
+  /** For Jupyter images: the server's link found in the logs, on the published port; null when none. */
+  jupyter: JupyterLink | null;
 }
 
-const ref = z.object({ id: z.string().min(1).max(128), engine: z.string().optional() }).strict();
+/** A Jupyter server's link, as the container's log announced it, rewritten for a browser on this machine. */
+export interface JupyterLink {
+  /** http(s)://<published host address>:<host port><base URL path>[?token=<as logged, URL-encoded>] */
+  url: string;
+  /**
+   * true: the server asks for a token (in the link, or set in its config and not logged);
+   * false: the log says authentication is disabled (anyone who can reach the port can run code);
+   * null: the link has no token and the log says nothing either way (a password may protect it).
+   */
+  authenticated: boolean | null;
+}
+
+const ref = z.object({ id: containerRef, engine: engineId.optional() }).strict();
+
+/** One word of a command or entrypoint (an argv element). */
+const word = z.string().max(8192);
 
 /** Every field a launch may set, each validated by the shared parsers before anything reaches the engine. */
 export const launchSchema = z
   .object({
-    engine: z.string().optional(),
-    image: via(checkImageRef),
-    name: via(checkContainerName).optional(),
+    engine: engineId.optional(),
+    image: imageRef,
+    name: via(checkContainerName, 128).optional(),
     project: z
       .string()
+      .max(64)
       .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/, 'a project is 1–64 letters, digits, _ . or -')
       .default('default'),
     cpus: via(parseCpus).optional(),
     cpuset: z
       .string()
+      .max(256)
       .regex(/^\d+(-\d+)?(,\d+(-\d+)?)*$/, 'a CPU set looks like 0-7 or 0,2,4')
       .optional(),
     memory: via(parseBytes).optional(),
@@ -78,21 +96,24 @@ export const launchSchema = z
     gpus: via(parseGpus).optional(),
     ipc: z.enum(['private', 'shareable', 'host', 'none']).optional(),
     ulimits: z.array(via(parseUlimit)).max(32).optional(),
-    runtime: z.string().regex(/^[a-zA-Z0-9_.-]+$/, 'a runtime name such as nvidia or runc').optional(),
+    runtime: z.string().max(64).regex(/^[a-zA-Z0-9_.-]+$/, 'a runtime name such as nvidia or runc').optional(),
     ports: z.array(via(parsePort)).max(64).optional(),
-    env: z.array(via(parseEnv)).max(512).optional(),
+    env: z.array(via(parseEnv, 32_768)).max(512).optional(),
     volumes: z.array(via(parseVolume)).max(64).optional(),
-    command: z.array(z.string()).max(256).optional(),
-    entrypoint: z.array(z.string()).max(64).optional(),
+    command: z.array(word).max(256).optional(),
+    entrypoint: z.array(word).max(64).optional(),
     restart: z.enum(['no', 'always', 'unless-stopped', 'on-failure']).optional(),
-    labels: z.record(z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'label keys are lower-case, like org.example.key'), z.string()).optional(),
+    labels: z
+      .record(z.string().max(128).regex(/^[a-z0-9][a-z0-9._-]*$/, 'label keys are lower-case, like org.example.key'), z.string().max(4096))
+      .refine((l) => Object.keys(l).length <= 128, 'at most 128 labels')
+      .optional(),
     /** -it: a terminal and open stdin, as NGC images expect for an interactive shell. */
     interactive: z.boolean().optional(),
     /** An init process as PID 1 (reaps zombies, forwards SIGTERM). */
     init: z.boolean().optional(),
     /** Responsiveness probe on a published container port. */
     probe: z
-      .object({ kind: z.enum(['tcp', 'http']), port: z.number().int().min(1).max(65535), path: z.string().startsWith('/').optional() })
+      .object({ kind: z.enum(['tcp', 'http']), port: z.number().int().min(1).max(65535), path: via(checkProbePath, MAX_PROBE_PATH).optional() })
       .strict()
       .optional(),
     pull: z.enum(['missing', 'always', 'never']).default('missing'),
@@ -117,7 +138,7 @@ export interface ContainersChanged {
 }
 
 export const containersRequests = {
-  'containers.list': request(z.object({ engine: z.string().optional(), all: z.boolean().default(true) }).strict()).returns<ContainerSummary[]>(),
+  'containers.list': request(z.object({ engine: engineId.optional(), all: z.boolean().default(true) }).strict()).returns<ContainerSummary[]>(),
   'containers.inspect': request(ref).returns<ContainerDetail>(),
   'containers.launch': request(launchSchema).returns<ContainerDetail>(),
   'containers.start': request(ref).returns<ContainerDetail>(),
@@ -133,7 +154,7 @@ export const containersRequests = {
   >(),
   /** Follows a container's output: lines arrive as `logs.lines` events carrying the returned followId. */
   'logs.follow': request(ref.extend({ tail: z.number().int().min(0).max(100_000).default(200) }).strict()).returns<{ followId: string }>(),
-  'logs.unfollow': request(z.object({ followId: z.string() }).strict()).returns<{ stopped: boolean }>(),
+  'logs.unfollow': request(z.object({ followId: z.string().max(64) }).strict()).returns<{ stopped: boolean }>(),
 };
 
 export const containersEvents = {

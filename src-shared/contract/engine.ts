@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { event, request } from './define';
+import { engineId } from './refs';
 
 export type EngineState = 'connecting' | 'connected' | 'unreachable';
 
@@ -35,14 +36,21 @@ export interface EngineInfo {
   status: EngineStatus;
 }
 
-const abs = z.string().startsWith('/', 'an absolute path');
+/** A local file (socket, TLS or SSH key file): absolute, without "..", control characters or NUL. */
+const abs = z
+  .string()
+  .max(4096)
+  .startsWith('/', 'an absolute path')
+  .refine((p) => !/[\0-\x1f\x7f]/.test(p) && !p.split('/').includes('..'), 'an absolute path without .. or control characters');
+/** A DNS name (RFC 1123, at most 253 characters) or an IPv4 address. */
+const host = z.string().max(253).regex(/^[a-zA-Z0-9.-]+$/, 'a host name or IPv4 address');
 export const engineAddSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('unix'), name: z.string().min(1).max(64), socketPath: abs }).strict(),
   z
     .object({
       kind: z.literal('tcp'),
       name: z.string().min(1).max(64),
-      host: z.string().regex(/^[a-zA-Z0-9.-]+$/, 'a host name or IPv4 address'),
+      host,
       port: z.number().int().min(1).max(65535),
       /** Paths to the client TLS files, as `docker --tlsverify` takes them. */
       tls: z.object({ ca: abs, cert: abs, key: abs }).strict().optional(),
@@ -52,9 +60,9 @@ export const engineAddSchema = z.discriminatedUnion('kind', [
     .object({
       kind: z.literal('ssh'),
       name: z.string().min(1).max(64),
-      host: z.string().regex(/^[a-zA-Z0-9.-]+$/, 'a host name or IPv4 address'),
+      host,
       port: z.number().int().min(1).max(65535).default(22),
-      username: z.string().regex(/^[a-z_][a-z0-9_-]*$/, 'a user name'),
+      username: z.string().max(32).regex(/^[a-z_][a-z0-9_-]*$/, 'a user name'),
       privateKeyPath: abs.optional(),
     })
     .strict(),
@@ -64,7 +72,7 @@ export type EngineAdd = z.output<typeof engineAddSchema>;
 export const enginesRequests = {
   'engines.list': request(z.object({}).strict()).returns<EngineInfo[]>(),
   'engines.add': request(engineAddSchema).returns<EngineInfo>(),
-  'engines.remove': request(z.object({ id: z.string() }).strict()).returns<{ removed: boolean }>(),
+  'engines.remove': request(z.object({ id: engineId }).strict()).returns<{ removed: boolean }>(),
 };
 export const enginesEvents = {
   'engines.changed': event<EngineInfo[]>(),

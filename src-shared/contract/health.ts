@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { event, request } from './define';
+import { containerRef } from './refs';
 
 export type HealthState = 'healthy' | 'warning' | 'critical' | 'stopped';
 
@@ -44,7 +45,7 @@ export interface Alert {
 
 export const healthRequests = {
   'health.list': request(z.object({}).strict()).returns<ContainerHealth[]>(),
-  'health.report': request(z.object({ id: z.string().min(1), hours: z.number().min(1).max(24 * 30).default(24) }).strict()).returns<HealthReport>(),
+  'health.report': request(z.object({ id: containerRef, hours: z.number().min(1).max(24 * 30).default(24) }).strict()).returns<HealthReport>(),
   'alerts.list': request(z.object({}).strict()).returns<Alert[]>(),
   'alerts.dismiss': request(z.object({ id: z.number().int() }).strict()).returns<{ dismissed: boolean }>(),
 };

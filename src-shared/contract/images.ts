@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { checkImageRef } from '../launch';
 import { event, request } from './define';
-import { via } from './parse';
+import { engineId, imageRef } from './refs';
 
 export interface ImageSummary {
   id: string;
@@ -36,15 +35,15 @@ export interface RegistryLogin {
   updatedAt: number;
 }
 
-const registry = z.string().regex(/^[a-zA-Z0-9.-]+(:\d{1,5})?$/, 'a registry host such as nvcr.io or 127.0.0.1:5000');
+const registry = z.string().max(261).regex(/^[a-zA-Z0-9.-]+(:\d{1,5})?$/, 'a registry host such as nvcr.io or 127.0.0.1:5000');
 
 export const imagesRequests = {
-  'images.list': request(z.object({ engine: z.string().optional() }).strict()).returns<ImageSummary[]>(),
-  'images.remove': request(z.object({ ref: z.string().min(1), engine: z.string().optional(), force: z.boolean().default(false) }).strict()).returns<{
+  'images.list': request(z.object({ engine: engineId.optional() }).strict()).returns<ImageSummary[]>(),
+  'images.remove': request(z.object({ ref: imageRef, engine: engineId.optional(), force: z.boolean().default(false) }).strict()).returns<{
     removed: string[];
   }>(),
   /** Resolves when the pull is complete; progress arrives meanwhile as `pull.progress` events. */
-  'images.pull': request(z.object({ ref: via(checkImageRef), engine: z.string().optional() }).strict()).returns<PullProgress>(),
+  'images.pull': request(z.object({ ref: imageRef, engine: engineId.optional() }).strict()).returns<PullProgress>(),
   'registries.list': request(z.object({}).strict()).returns<RegistryLogin[]>(),
   /** Stores the secret outside the database (OS keychain where available); it is never logged or returned. */
   'registries.login': request(z.object({ registry, username: z.string().min(1).max(256), secret: z.string().min(1).max(8192) }).strict()).returns<RegistryLogin>(),

@@ -2,6 +2,7 @@
 // shared by the core, both transports and the renderer.
 import type { z } from 'zod';
 import { appRequests } from './app';
+import { backupsEvents, backupsRequests } from './backups';
 import type { EventDef, RequestDef } from './define';
 import { containersEvents, containersRequests } from './containers';
 import { engineEvents, engineRequests, enginesEvents, enginesRequests } from './engine';
@@ -23,6 +24,7 @@ export const requests = {
   ...healthRequests,
   ...metricsRequests,
   ...statusRequests,
+  ...backupsRequests,
 } satisfies Record<string, RequestDef>;
 
 export const events = {
@@ -34,6 +36,7 @@ export const events = {
   ...healthEvents,
   ...metricsEvents,
   ...statusEvents,
+  ...backupsEvents,
 } satisfies Record<string, EventDef>;
 
 export type Requests = typeof requests;
@@ -52,6 +55,7 @@ export const isRequestName = (n: unknown): n is RequestName =>
   typeof n === 'string' && Object.prototype.hasOwnProperty.call(requests, n);
 
 export type * from './app';
+export type * from './backups';
 export type * from './container-stats';
 export type * from './containers';
 export type * from './engine';

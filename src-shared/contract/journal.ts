@@ -4,7 +4,12 @@ import { request } from './define';
 /** One `events` row as the Events page shows it. */
 export interface JournalEvent {
   id: number;
+  /** First occurrence, ms since epoch. */
   ts: number;
+  /** Identical failures folded into this row (1 for most rows). */
+  count: number;
+  /** Latest occurrence, ms since epoch (= ts while count is 1). */
+  lastTs: number;
   type: string;
   containerId: string | null;
   container: string | null;

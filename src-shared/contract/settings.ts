@@ -38,6 +38,20 @@ export const healthSettingsSchema = z.object({
 });
 export type HealthSettings = z.infer<typeof healthSettingsSchema>;
 
+/** The events journal's retention: rows older than retentionDays go, then the oldest beyond maxRows. */
+export const journalSettingsSchema = z.object({
+  retentionDays: z.number().int().min(1).max(3650),
+  maxRows: z.number().int().min(1000).max(10_000_000),
+});
+export type JournalSettings = z.infer<typeof journalSettingsSchema>;
+
+/** The daily automatic backup of mlenv.db into the data folder's backups/, keeping the newest `keep`. */
+export const backupSettingsSchema = z.object({
+  enabled: z.boolean(),
+  keep: z.number().int().min(1).max(100),
+});
+export type BackupSettings = z.infer<typeof backupSettingsSchema>;
+
 /** Every setting, one row each in the `settings` table (key → JSON value). */
 export const settingsSchema = z.object({
   /** How often the sampler takes a snapshot. */
@@ -47,6 +61,8 @@ export const settingsSchema = z.object({
   thresholds: thresholdsSchema,
   metrics: metricsSettingsSchema,
   health: healthSettingsSchema,
+  journal: journalSettingsSchema,
+  backup: backupSettingsSchema,
 });
 export type Settings = z.infer<typeof settingsSchema>;
 export type Thresholds = z.infer<typeof thresholdsSchema>;
@@ -68,6 +84,8 @@ export const DEFAULT_SETTINGS: Settings = {
     snapshotIntervalSeconds: 60,
     retentionDays: 7,
   },
+  journal: { retentionDays: 30, maxRows: 100_000 },
+  backup: { enabled: true, keep: 3 },
 };
 
 export const settingsPatchSchema = z
@@ -77,6 +95,8 @@ export const settingsPatchSchema = z
     thresholds: thresholdsSchema.partial().strict().optional(),
     metrics: metricsSettingsSchema.partial().strict().optional(),
     health: healthSettingsSchema.partial().strict().optional(),
+    journal: journalSettingsSchema.partial().strict().optional(),
+    backup: backupSettingsSchema.partial().strict().optional(),
   })
   .strict();
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;

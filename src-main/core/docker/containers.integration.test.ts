@@ -1,7 +1,10 @@
 // Lifecycle on the real engine through the real router: limits and auto-assigned ports read back
 // from inspect, typed refusals before and from the engine, logs tail and follow, events recorded.
 import type Docker from 'dockerode';
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LogLine } from '@shared/contract';
 import { AppError } from '@shared/errors';
@@ -101,6 +104,31 @@ describe.skipIf(!docker)('containers on the real engine', () => {
     expect(e.message).toMatch(new RegExp(`${name} is running: stop it first, or remove it with force`));
     expect(await call(app, 'containers.remove', { id: name, force: true })).toMatchObject({ removed: true });
     expect((await refusal(call(app, 'containers.inspect', { id: name }))).code).toBe('NOT_FOUND');
+  });
+
+  it('passes -v options to the engine as the docker CLI does: Binds as written, anonymous volumes in Config.Volumes', async () => {
+    const host = mkdtempSync(path.join(os.tmpdir(), 'mlenv-bind-'));
+    const vol = `mlenv-t-vol-${RUN}`;
+    const c = await call(app, 'containers.launch', {
+      image: TEST_IMAGE,
+      volumes: [`${host}:/data:ro,z,rprivate`, `${vol}:/cache:nocopy`, '/scratch'],
+      command: ['sleep', '60'],
+      init: true,
+      labels: testLabels,
+    });
+    try {
+      const info = await d.getContainer(c.id).inspect();
+      expect(info.HostConfig.Binds).toEqual([`${host}:/data:ro,z,rprivate`, `${vol}:/cache:nocopy`]);
+      expect(info.Config.Volumes).toEqual({ '/scratch': {} });
+      const byTarget = Object.fromEntries(info.Mounts.map((m) => [m.Destination, m]));
+      expect(byTarget['/data']).toMatchObject({ Type: 'bind', Source: host, RW: false, Mode: 'ro,z,rprivate', Propagation: 'rprivate' });
+      expect(byTarget['/cache']).toMatchObject({ Type: 'volume', Name: vol, RW: true, Mode: 'nocopy' });
+      expect(byTarget['/scratch']).toMatchObject({ Type: 'volume', RW: true });
+    } finally {
+      await d.getContainer(c.id).remove({ force: true, v: true });
+      await d.getVolume(vol).remove().catch(() => undefined);
+      rmSync(host, { recursive: true, force: true });
+    }
   });
 
   it('refuses bad input before the engine, naming the value and what is accepted', async () => {

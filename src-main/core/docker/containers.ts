@@ -11,7 +11,8 @@ import { buildCreateOptions, LABEL_MANAGED } from './create-options';
 import { LOCAL_ENGINE, type Engine } from './engines';
 import { toAppError } from './errors';
 import type { Images } from './images';
-import { findJupyterUrl, tailLogs } from './logs';
+import { findJupyter } from './jupyter';
+import { tailLogs } from './logs';
 import { detailFromInspect, summaryFromList } from './map';
 
 export type Op = 'start' | 'stop' | 'restart' | 'pause' | 'unpause';
@@ -34,7 +35,7 @@ export function createContainers(opts: { db: Db; bus: Bus; events: EventLog; ima
     const d = detailFromInspect(info, engine.id);
     if (d.managed && d.state === 'running' && d.ports.some((p) => p.hostPort)) {
       const lines = await tailLogs(engine.docker.getContainer(info.Id), info.Config.Tty, 300, false).catch(() => []);
-      d.jupyterUrl = findJupyterUrl(lines, d.ports);
+      d.jupyter = findJupyter(lines, d.ports);
     }
     return d;
   }
@@ -84,7 +85,8 @@ export function createContainers(opts: { db: Db; bus: Bus; events: EventLog; ima
       // Checks the engine cannot do for us before anything reaches it.
       if (engine.id === LOCAL_ENGINE) {
         for (const v of spec.volumes ?? []) {
-          if (v.source.startsWith('/') && !existsSync(v.source)) {
+          // Docker Desktop on Windows reads a /… source as a path in its Linux VM (/var/run/docker.sock): not ours to check.
+          if (v.type === 'bind' && !(process.platform === 'win32' && v.source.startsWith('/')) && !existsSync(v.source)) {
             fail(new AppError('INVALID_INPUT', `volume ${v.source}:${v.target}: the host folder ${v.source} does not exist; create it or pick an existing folder`), `launch ${label}`);
           }
         }

@@ -48,3 +48,30 @@ describe('buildCreateOptions', () => {
     expect(opts.Labels!['io.mlenv.managed']).toBe('true');
   });
 });
+
+describe('buildCreateOptions: -v and --gpus as the docker CLI sends them', () => {
+  const caseFile = (name: string) => readFileSync(new URL(`../../../src-shared/fixtures/cases/${name}`, import.meta.url), 'utf8');
+
+  it('puts each -v with a source in Binds as written, every option kept', () => {
+    const windows = caseFile('volume-windows-drive.txt').trim();
+    const volumes = ['/srv/data:/data:ro,z', '/home/me/x:/x:Z', '/mnt/nfs:/mnt/nfs:rshared', 'models:/models:nocopy', '/tmp:/t:ro-force-recursive,rprivate', windows];
+    const opts = buildCreateOptions(launchSchema.parse({ image: 'busybox', volumes }));
+    expect(opts.HostConfig?.Binds).toEqual(volumes);
+    expect(opts.HostConfig?.Binds).toContain('C:\\Users\\alice\\Desktop\\test\\DOCKER-EXAMPLE\\code:/app');
+    expect(opts).not.toHaveProperty('Volumes');
+  });
+  it('puts an anonymous volume in Config.Volumes, not in Binds', () => {
+    const opts = buildCreateOptions(launchSchema.parse({ image: 'busybox', volumes: ['/scratch', '/home/me:/w'] }));
+    expect(opts.Volumes).toEqual({ '/scratch': {} });
+    expect(opts.HostConfig?.Binds).toEqual(['/home/me:/w']);
+    expect(buildCreateOptions(launchSchema.parse({ image: 'busybox', volumes: ['/scratch'] })).HostConfig).not.toHaveProperty('Binds');
+  });
+  it.each([
+    ['"device=1,2"', { Driver: '', Count: 0, DeviceIDs: ['1', '2'], Capabilities: [['gpu']], Options: {} }],
+    ['all,"capabilities=compute,utility"', { Driver: '', Count: -1, DeviceIDs: null, Capabilities: [['compute', 'utility', 'gpu']], Options: {} }],
+    ['driver=nvidia,"options=foo=bar,baz=qux"', { Driver: 'nvidia', Count: 1, DeviceIDs: null, Capabilities: [['gpu']], Options: { baz: 'qux', foo: 'bar' } }],
+  ])('--gpus %s → the DeviceRequest on the wire', (gpus, request) => {
+    const opts = buildCreateOptions(launchSchema.parse({ image: 'busybox', gpus }));
+    expect(JSON.stringify(JSON.parse(JSON.stringify(opts)).HostConfig.DeviceRequests)).toBe(JSON.stringify([request]));
+  });
+});

@@ -2,17 +2,44 @@
 // docker CLI sends it (so `--gpus`, `--ulimit`, `-p` behave exactly as users know them).
 import type Docker from 'dockerode';
 import type { LaunchSpec } from '@shared/contract';
-import { cpusToNano } from '@shared/units';
+import { checkProbePath } from '@shared/launch';
+import { cpusToNano, UnitError } from '@shared/units';
+import { bindSpec } from '@shared/volumes';
 
 export const LABEL_MANAGED = 'io.mlenv.managed';
 export const LABEL_PROJECT = 'io.mlenv.project';
 export const LABEL_PROBE = 'io.mlenv.probe';
 
+export interface ProbeSpec {
+  kind: 'tcp' | 'http';
+  /** The container port (1–65535) whose published host port is probed. */
+  port: number;
+  /** The HTTP request path (checkProbePath); "/" for tcp. */
+  path: string;
+}
+
 /** "http:80/path" or "tcp:5432", stored as a label so the probe survives an app restart. */
 export const probeLabel = (p: NonNullable<LaunchSpec['probe']>): string => `${p.kind}:${p.port}${p.kind === 'http' ? (p.path ?? '/') : ''}`;
-export function parseProbeLabel(v: string | undefined): { kind: 'tcp' | 'http'; port: number; path: string } | null {
-  const m = v ? /^(tcp|http):(\d+)(\/.*)?$/.exec(v) : null;
-  return m ? { kind: m[1] as 'tcp' | 'http', port: Number(m[2]), path: m[3] ?? '/' } : null;
+
+/**
+ * Reads the io.mlenv.probe label back: "http:<port>[<path>]" or "tcp:<port>"; null when the label is
+ * absent or empty. Labels are written by whoever creates the container (any local Docker user), so
+ * the value is untrusted: a malformed one throws UnitError with the reason (port outside 1–65535, a
+ * path checkProbePath refuses, a path on a tcp probe).
+ */
+export function parseProbeLabel(v: string | undefined): ProbeSpec | null {
+  if (v === undefined || v === '') return null;
+  const shown = JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v);
+  const m = /^(tcp|http):(\d+)(\/[^]*)?$/.exec(v);
+  if (!m) throw new UnitError(`${shown} is not kind:port[/path], such as http:8080/ready or tcp:5432`);
+  const kind = m[1] as ProbeSpec['kind'];
+  const port = Number(m[2]);
+  if (port < 1 || port > 65535) throw new UnitError(`${shown}: port ${m[2]!.length > 6 ? `${m[2]!.slice(0, 6)}…` : m[2]} is not 1–65535`);
+  if (kind === 'tcp') {
+    if (m[3]) throw new UnitError(`${shown}: a tcp probe takes no path`);
+    return { kind, port, path: '/' };
+  }
+  return { kind, port, path: checkProbePath(m[3] ?? '/') };
 }
 
 export function buildCreateOptions(spec: LaunchSpec): Docker.ContainerCreateOptions {
@@ -24,7 +51,11 @@ export function buildCreateOptions(spec: LaunchSpec): Docker.ContainerCreateOpti
   if (spec.memory !== undefined) hc.Memory = spec.memory;
   if (spec.cpus !== undefined) hc.NanoCpus = cpusToNano(spec.cpus);
   if (spec.cpuset) hc.CpusetCpus = spec.cpuset;
-  if (spec.volumes?.length) hc.Binds = spec.volumes.map((v) => `${v.source}:${v.target}${v.readOnly ? ':ro' : ''}`);
+  // -v as the CLI sends it: each mount with a source as written in Binds (every option kept, the engine
+  // reads them), each anonymous volume as a key of Config.Volumes.
+  const binds = (spec.volumes ?? []).filter((v) => v.source !== '');
+  const anonymous = (spec.volumes ?? []).filter((v) => v.source === '');
+  if (binds.length) hc.Binds = binds.map(bindSpec);
   const exposed: Record<string, object> = {};
   if (spec.ports?.length) {
     const bindings: Record<string, { HostIp?: string; HostPort: string }[]> = {};
@@ -60,6 +91,7 @@ export function buildCreateOptions(spec: LaunchSpec): Docker.ContainerCreateOpti
     AttachStdout: it,
     AttachStderr: it,
     ...(Object.keys(exposed).length ? { ExposedPorts: exposed } : {}),
+    ...(anonymous.length ? { Volumes: Object.fromEntries(anonymous.map((v) => [v.target, {}])) } : {}),
     Labels: labels,
     HostConfig: hc as Docker.HostConfig,
   };

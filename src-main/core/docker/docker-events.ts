@@ -1,17 +1,24 @@
 // Docker's /events stream for one engine, kept open across engine outages: when the stream ends
 // the monitor is asked to recheck (so the outage shows at once), and when the engine is back the
 // stream reopens with `since` = the last event seen, so nothing that happened meanwhile is lost.
+// Every line is read into Docker's vocabulary first (event-vocabulary.ts: Podman's words become
+// Docker's), so `onEvent` only ever sees Docker's events.
 import type { Readable } from 'node:stream';
 import type { Engine } from './engines';
+import { fireAndForget } from '../fire-and-forget';
+import { log } from '../log';
+import { parseEventLine, type DockerEvent } from './event-vocabulary';
 
-export interface DockerEvent {
-  Type: string;
-  Action: string;
-  Actor: { ID: string; Attributes: Record<string, string> };
-  time: number;
-  timeNano: number;
-}
+export type { DockerEvent } from './event-vocabulary';
 
+/** A line longer than this is no event (Docker's are well under 64 KiB): dropped rather than buffered forever. */
+const MAX_LINE = 1 << 20;
+
+/**
+ * Follows `engine`'s /events (container and image events) and calls `onEvent` with each one, in
+ * Docker's vocabulary, once. A line that is not an event is skipped; an `onEvent` that throws is
+ * logged: nothing thrown here escapes into the stream's handlers.
+ */
 export function watchDockerEvents(engine: Engine, onEvent: (e: DockerEvent) => void, onState?: (open: boolean) => void) {
   let stream: Readable | undefined;
   let lastNano = 0;
@@ -42,31 +49,28 @@ export function watchDockerEvents(engine: Engine, onEvent: (e: DockerEvent) => v
           buf = buf.slice(i + 1);
           if (line) handle(line);
         }
+        if (buf.length > MAX_LINE) buf = '';
       });
       const closed = () => {
         if (stream !== s) return;
         stream = undefined;
         onState?.(false);
         // The engine went away (or the stream broke): find out now, reopen when it is back.
-        if (!stopped) void engine.monitor.recheck().then((st) => st.state === 'connected' && void open());
+        if (!stopped) fireAndForget(engine.monitor.recheck().then((st) => (st.state === 'connected' ? open() : undefined)), `reopening the Docker events of engine ${engine.name}`);
       };
       s.on('end', closed);
       s.on('close', closed);
       s.on('error', closed);
     } catch {
-      if (!stopped) void engine.monitor.recheck();
+      if (!stopped) fireAndForget(engine.monitor.recheck(), `check of engine ${engine.name}`);
     } finally {
       opening = false;
     }
   }
 
   function handle(line: string) {
-    let e: DockerEvent;
-    try {
-      e = JSON.parse(line) as DockerEvent;
-    } catch {
-      return;
-    }
+    const e = parseEventLine(line);
+    if (!e) return;
     // A resumed stream replays from `since` inclusive: drop what was already delivered.
     const key = `${e.timeNano}:${e.Type}:${e.Action}:${e.Actor?.ID}`;
     if (e.timeNano < lastNano || (e.timeNano === lastNano && seenAtLast.has(key))) return;
@@ -75,17 +79,21 @@ export function watchDockerEvents(engine: Engine, onEvent: (e: DockerEvent) => v
       seenAtLast = new Set();
     }
     seenAtLast.add(key);
-    onEvent(e);
+    try {
+      onEvent(e);
+    } catch (err) {
+      log.warn('docker event handler failed', { engine: engine.name, type: e.Type, action: e.Action, message: (err as Error).message });
+    }
   }
 
   const unsubscribe = engine.monitor.subscribe((st) => {
-    if (st.state === 'connected') void open();
+    if (st.state === 'connected') fireAndForget(open(), `Docker events of engine ${engine.name}`);
   });
 
   return {
     start() {
       stopped = false;
-      if (engine.monitor.get().state === 'connected') void open();
+      if (engine.monitor.get().state === 'connected') fireAndForget(open(), `Docker events of engine ${engine.name}`);
     },
     isOpen: () => stream !== undefined,
     stop() {

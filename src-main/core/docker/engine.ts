@@ -1,6 +1,7 @@
 import Docker from 'dockerode';
 import type { EngineStatus } from '@shared/contract';
 import type { Bus } from '../bus';
+import { fireAndForget } from '../fire-and-forget';
 
 /** Where dockerode will connect, for people: DOCKER_HOST or the default socket. */
 export function describeDockerHost(env = process.env): string {
@@ -71,7 +72,7 @@ export function createEngineMonitor(opts: EngineMonitorOptions) {
   function schedule() {
     if (stopped) return;
     const delay = status.state === 'connected' ? healthyMs : Math.min(maxBackoff, minBackoff * 2 ** Math.max(0, failures - 1));
-    timer = setTimeout(() => void check().finally(schedule), delay);
+    timer = setTimeout(() => fireAndForget(check().finally(schedule), 'engine check'), delay);
     timer.unref?.();
   }
 
@@ -92,7 +93,7 @@ export function createEngineMonitor(opts: EngineMonitorOptions) {
     },
     start() {
       stopped = false;
-      void check().finally(schedule);
+      fireAndForget(check().finally(schedule), 'first engine check');
     },
     stop() {
       stopped = true;

@@ -9,6 +9,7 @@ import type { Bus } from '../bus';
 import type { Db } from '../store/db';
 import type { EventLog } from '../store/events';
 import { createEngineMonitor, type EngineMonitor } from './engine';
+import { fireAndForget } from '../fire-and-forget';
 
 export const LOCAL_ENGINE = 'local';
 
@@ -102,7 +103,7 @@ export function createEngines(opts: { db: Db; bus: Bus; events: EventLog; local:
       const engine = open(id, spec);
       opts.db.prepare('INSERT INTO engines (id, name, kind, config, created_at) VALUES (?, ?, ?, ?, ?)').run(id, spec.name, spec.kind, JSON.stringify(spec), Date.now());
       opts.events.record({ type: 'engine.added', engine: spec.name, actor: 'user', details: { kind: spec.kind } });
-      if (!started) void engine.monitor.recheck();
+      if (!started) fireAndForget(engine.monitor.recheck(), `first check of engine ${spec.name}`, opts.events);
       changed();
       return info(engine);
     },

@@ -29,10 +29,13 @@ interface PullEvent {
 export function createPullTracker(ref: string, engine: string) {
   const layers = new Map<string, LayerProgress>();
   return {
-    apply(e: PullEvent) {
-      if (!e.id || !e.status || e.id === ref.split(':').pop()) return; // the "Pulling from …" line names the tag, not a layer
-      if (/^(Pulling from|Digest|Status)/.test(e.status)) return;
-      const l = layers.get(e.id) ?? { id: e.id, status: e.status, current: null, total: null };
+    /** Folds one message in; true when a layer appeared or changed status (a new phase, not only more bytes). */
+    apply(e: PullEvent): boolean {
+      if (!e.id || !e.status || e.id === ref.split(':').pop()) return false; // the "Pulling from …" line names the tag, not a layer
+      if (/^(Pulling from|Digest|Status)/.test(e.status)) return false;
+      const known = layers.get(e.id);
+      const changed = known?.status !== e.status;
+      const l = known ?? { id: e.id, status: e.status, current: null, total: null };
       l.status = e.status;
       const d = e.progressDetail;
       if (e.status === 'Downloading' && d?.total) {
@@ -42,6 +45,7 @@ export function createPullTracker(ref: string, engine: string) {
         l.current = l.total;
       }
       layers.set(e.id, l);
+      return changed;
     },
     snapshot(done: boolean, error?: string): PullProgress {
       const ls = [...layers.values()];
@@ -110,7 +114,11 @@ export function createImages(opts: { db: Db; bus: Bus; events: EventLog; secrets
       }
     },
 
-    /** Pulls with progress events (at most one every `progressEveryMs`, plus the last). */
+    /**
+     * Pulls with progress events: at once when a layer changes status (a handful per layer), byte counts
+     * within a status at most one every `progressEveryMs`, and the last. Every phase is seen however fast
+     * the pull runs.
+     */
     async pull(engine: Engine, rawRef: string): Promise<PullProgress> {
       const ref = withTag(rawRef);
       const tracker = createPullTracker(ref, engine.name);
@@ -133,9 +141,9 @@ export function createImages(opts: { db: Db; bus: Bus; events: EventLog; secrets
               else resolve();
             },
             (e: PullEvent) => {
-              tracker.apply(e);
+              const phase = tracker.apply(e);
               const now = Date.now();
-              if (now - last >= every) {
+              if (phase || now - last >= every) {
                 last = now;
                 emit(false);
               }

@@ -40,7 +40,8 @@ export function queryJournal(db: Db, q: Query): JournalEvent[] {
   }
   const rows = db
     .prepare(
-      `SELECT id, ts, type, container_id AS containerId, container, image, engine, ports, actor, outcome, error, details
+      `SELECT id, ts, type, container_id AS containerId, container, image, engine, ports, actor, outcome, error, details,
+              count, coalesce(last_ts, ts) AS lastTs
        FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ts DESC, id DESC LIMIT @limit`,
     )
     .all(args) as (Omit<JournalEvent, 'ports' | 'details'> & { ports: string | null; details: string | null })[];

@@ -2,7 +2,7 @@
 // has a TTY. Lines keep their stream and the engine's timestamp.
 import type Docker from 'dockerode';
 import type { Readable } from 'node:stream';
-import type { ContainerPort, LogLine } from '@shared/contract';
+import type { LogLine } from '@shared/contract';
 
 /** Splits Docker's multiplexed log stream into lines, across chunk boundaries. */
 export function createLogDecoder(tty: boolean, timestamps: boolean, onLines: (lines: LogLine[]) => void) {
@@ -84,18 +84,4 @@ export async function followLogs(
       stream.destroy();
     },
   };
-}
-
-const JUPYTER = /(https?):\/\/(?:127\.0\.0\.1|localhost|0\.0\.0\.0|[\w.-]+):(\d+)(\/[^\s?]*)?\?token=([0-9a-zA-Z]+)/;
-
-/** Jupyter prints "http://127.0.0.1:8888/lab?token=…": rewrite it to the host port it is published on. */
-export function findJupyterUrl(lines: LogLine[], ports: ContainerPort[]): string | null {
-  for (let i = lines.length - 1; i >= 0; i--) {
-    const m = JUPYTER.exec(lines[i]!.text);
-    if (!m) continue;
-    const bound = ports.find((p) => p.containerPort === Number(m[2]) && p.hostPort);
-    if (!bound) continue;
-    return `${m[1]}://127.0.0.1:${bound.hostPort}${m[3] ?? '/'}?token=${m[4]}`;
-  }
-  return null;
 }

@@ -89,6 +89,6 @@ export function detailFromInspect(i: Docker.ContainerInspectInfo, engine: string
     mounts: (i.Mounts ?? []).map((m) => ({ source: m.Name ?? m.Source, target: m.Destination, readOnly: !m.RW })),
     restartPolicy: hc.RestartPolicy?.Name || 'no',
     runtime: hc.Runtime ?? null,
-    jupyterUrl: null,
+    jupyter: null,
   };
 }

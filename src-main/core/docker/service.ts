@@ -11,6 +11,7 @@ import type { EventLog } from '../store/events';
 import { createContainers } from './containers';
 import { LABEL_MANAGED, LABEL_PROJECT } from './create-options';
 import { watchDockerEvents, type DockerEvent, type DockerEventsWatch } from './docker-events';
+import { actionOf, journalDockerEvent } from './event-journal';
 import type { EngineMonitor } from './engine';
 import { createEngines, type Engine } from './engines';
 import { createImages } from './images';
@@ -18,8 +19,7 @@ import { queryJournal } from './journal';
 import { followLogs, tailLogs } from './logs';
 import type { SecretStore } from './secrets';
 import { createStatsStreams } from './stats';
-
-const QUIET_ACTIONS = /^(exec_|top|attach|resize|export|commit|copy|archive-path|detach)/;
+import { fireAndForget } from '../fire-and-forget';
 
 export function createDockerService(opts: { db: Db; bus: Bus; events: EventLog; engine: EngineMonitor; secrets: SecretStore }) {
   const { db, bus, events } = opts;
@@ -57,32 +57,25 @@ export function createDockerService(opts: { db: Db; bus: Bus; events: EventLog; 
   }
 
   function onDockerEvent(engine: Engine, e: DockerEvent) {
-    if (e.Type !== 'container' || QUIET_ACTIONS.test(e.Action)) return;
-    const a = e.Actor?.Attributes ?? {};
-    if (a[LABEL_MANAGED] !== 'true') return;
-    const action = e.Action.split(':')[0]!;
-    events.record({
-      ts: Math.round(e.timeNano / 1e6) || e.time * 1000,
-      type: `docker.${action}`,
-      containerId: e.Actor.ID,
-      container: a.name ?? null,
-      image: a.image ?? null,
-      engine: engine.name,
-      actor: 'docker',
-      outcome: action === 'oom' || (action === 'die' && a.exitCode !== '0') ? 'error' : 'ok',
-      error: action === 'oom' ? 'out of memory: the kernel killed a process of this container' : action === 'die' && a.exitCode !== '0' ? `exited with code ${a.exitCode}` : undefined,
-      details: e.Action.includes(':') ? { status: e.Action.slice(action.length + 1).trim() } : a.exitCode !== undefined ? { exitCode: Number(a.exitCode) } : undefined,
-    });
-    if (['start', 'unpause', 'restart'].includes(action)) void syncStats(engine);
+    if (!journalDockerEvent(events, engine.name, e)) return; // not a managed container's, or routine
+    const a = e.Actor.Attributes;
+    const action = actionOf(e);
+    if (['start', 'unpause', 'restart'].includes(action)) fireAndForget(syncStats(engine), `stats streams of engine ${engine.name}`, events);
     if (['die', 'stop', 'destroy'].includes(action)) stats.close(e.Actor.ID);
     bus.emit('containers.changed', { engine: engine.id, id: e.Actor.ID, name: a.name ?? null, action });
-    for (const l of listeners) l(e, engine);
+    for (const l of listeners) {
+      try {
+        l(e, engine);
+      } catch (err) {
+        log.warn('docker event listener failed', { engine: engine.name, action, message: (err as Error).message });
+      }
+    }
   }
 
   function watch(engine: Engine) {
     if (watches.has(engine.id)) return;
     const w = watchDockerEvents(engine, (e) => onDockerEvent(engine, e), (open) => {
-      if (open) void syncStats(engine);
+      if (open) fireAndForget(syncStats(engine), `stats streams of engine ${engine.name}`, events);
     });
     watches.set(engine.id, w);
     w.start();

@@ -1,8 +1,8 @@
-// The pure parts of the streams: log frame decoding, Jupyter URL finding, stats arithmetic, pull folding.
+// The pure parts of the streams: log frame decoding, stats arithmetic, pull folding (Jupyter links: jupyter.test.ts).
 import { describe, expect, it } from 'vitest';
 import type { LogLine } from '@shared/contract';
 import { createPullTracker, registryOf, withTag } from './images';
-import { createLogDecoder, findJupyterUrl } from './logs';
+import { createLogDecoder } from './logs';
 import { computeStats } from './stats';
 
 const frame = (stream: 1 | 2, text: string) => {
@@ -35,18 +35,6 @@ describe('log decoder', () => {
       { ts: null, stream: 'stdout', text: 'a' },
       { ts: null, stream: 'stdout', text: 'b' },
     ]);
-  });
-});
-
-describe('findJupyterUrl', () => {
-  const lines = (texts: string[]): LogLine[] => texts.map((text) => ({ ts: null, stream: 'stderr', text }));
-  it('rewrites the logged URL to the published host port', () => {
-    const l = lines(['[I 2026] Jupyter Server is running at:', '[I 2026] http://hostname:8888/lab?token=abc123', '    http://127.0.0.1:8888/lab?token=abc123']);
-    expect(findJupyterUrl(l, [{ containerPort: 8888, protocol: 'tcp', hostPort: 49153 }])).toBe('http://127.0.0.1:49153/lab?token=abc123');
-  });
-  it('offers nothing when the port is not published or no URL was logged', () => {
-    expect(findJupyterUrl(lines(['http://127.0.0.1:8888/?token=abc']), [])).toBeNull();
-    expect(findJupyterUrl(lines(['no url here']), [{ containerPort: 8888, protocol: 'tcp', hostPort: 1 }])).toBeNull();
   });
 });
 

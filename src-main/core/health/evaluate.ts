@@ -14,6 +14,8 @@ export interface HealthFacts {
   cpuPercent: number | null;
   memoryPercent: number | null;
   probe: ProbeResult | null;
+  /** Why the container's probe label cannot be used ("probe label invalid: …"), when it cannot. */
+  probeProblem?: string | null;
 }
 
 export interface Verdict {
@@ -42,6 +44,7 @@ export function evaluate(f: HealthFacts, s: HealthSettings): Verdict {
   if (f.dockerHealth === 'unhealthy') critical.push('its Docker HEALTHCHECK reports unhealthy');
   if (f.restartsInWindow >= s.restartsCritical) critical.push(`restarted ${f.restartsInWindow} times in ${s.restartWindowMinutes} min (critical at ${s.restartsCritical})`);
   else if (f.restartsInWindow > 0) warning.push(`restarted ${f.restartsInWindow} time${f.restartsInWindow > 1 ? 's' : ''} in ${s.restartWindowMinutes} min`);
+  if (f.probeProblem) warning.push(f.probeProblem);
   if (f.state === 'restarting') warning.push('restarting');
   if (f.state === 'paused') warning.push('paused');
 

@@ -16,7 +16,9 @@ describe.skipIf(!docker)('container health on the real engine', () => {
 
   beforeAll(async () => {
     app = await startApp(tmpDataDir(), d);
-    await call(app, 'settings.update', { patch: { health: { checkIntervalSeconds: 1, probeTimeoutMs: 500 } } });
+    // Snapshots only when a test takes them (at a time it chooses), until the last test turns the timer on:
+    // the default 60 s timer would otherwise add rows whenever the suite happens to cross its tick.
+    await call(app, 'settings.update', { patch: { health: { checkIntervalSeconds: 1, probeTimeoutMs: 500, snapshotIntervalSeconds: 3600 } } });
     app.bus.on('alerts.raised', (a) => alerts.push(a));
   });
   afterAll(async () => {
@@ -58,14 +60,15 @@ describe.skipIf(!docker)('container health on the real engine', () => {
     });
     const ok = await waitFor(() => app.health.get(c.id)?.state === 'healthy' && app.health.get(c.id), 10_000, 'healthy');
     expect(ok.probe).toMatchObject({ ok: true, kind: 'http' });
-    app.health.snapshot();
+    const healthyAt = Date.now();
+    app.health.snapshot(healthyAt);
 
     const exec = await d.getContainer(c.id).exec({ Cmd: ['killall', 'httpd'] });
     await exec.start({});
     const bad = await waitFor(() => app.health.get(c.id)?.state === 'critical' && app.health.get(c.id), 10_000, 'critical after httpd died');
     expect(bad.reasons[0]).toMatch(/^HTTP probe on http:\/\/127\.0\.0\.1:\d+\/index\.html failed: /);
     expect(alerts).toContainEqual(expect.objectContaining({ containerId: c.id, from: 'healthy', to: 'critical' }));
-    app.health.snapshot();
+    app.health.snapshot(healthyAt + 1000); // a later row, never the same (container, ts) key replaced
 
     const report = await call(app, 'health.report', { id: `mlenv-t-probe-${RUN}` });
     expect(report.current).toMatchObject({ id: c.id, state: 'critical' });
@@ -74,11 +77,16 @@ describe.skipIf(!docker)('container health on the real engine', () => {
   });
 
   it('stores a snapshot of every container each interval and trims those past the retention', async () => {
-    const old = Date.now() - 8 * 86_400_000; // retention defaults to 7 days
-    app.db.prepare("INSERT INTO health_snapshots (container_id, ts, state, reasons) VALUES ('gone-container', ?, 'healthy', '[]')").run(old);
-    app.health.snapshot();
+    // One `now` for the rows and the trim: the horizon is exactly 7 days (the default retention) before it.
+    const now = Date.now();
+    const horizon = now - 7 * 86_400_000;
+    const insert = app.db.prepare("INSERT INTO health_snapshots (container_id, ts, state, reasons) VALUES (?, ?, 'healthy', '[]')");
+    insert.run('gone-container', horizon - 1);
+    insert.run('kept-container', horizon);
+    app.health.snapshot(now);
     const rows = app.db.prepare('SELECT container_id AS id, ts FROM health_snapshots').all() as { id: string; ts: number }[];
     expect(rows.some((r) => r.id === 'gone-container')).toBe(false);
+    expect(rows).toContainEqual({ id: 'kept-container', ts: horizon });
     expect(new Set(rows.map((r) => r.id)).size).toBeGreaterThanOrEqual(app.health.current().length);
     // The timer stores them by itself at the configured interval.
     await call(app, 'settings.update', { patch: { health: { snapshotIntervalSeconds: 5 } } });

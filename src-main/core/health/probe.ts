@@ -23,17 +23,23 @@ export function probeHttp(host: string, port: number, path: string, timeoutMs: n
   const t0 = performance.now();
   return new Promise((resolve) => {
     let settled = false;
+    let req: http.ClientRequest | undefined;
     const done = (ok: boolean, error?: string) => {
       if (settled) return;
       settled = true;
-      req.destroy();
+      req?.destroy();
       resolve({ ok, kind: 'http', target, ms: Math.round(performance.now() - t0), ...(error ? { error } : {}) });
     };
-    const req = http.get({ host, port, path, timeout: timeoutMs, agent: false }, (res) => {
-      res.resume();
-      const code = res.statusCode ?? 0;
-      done(code > 0 && code < 500, code >= 500 ? `answered ${code}` : undefined);
-    });
+    try {
+      req = http.get({ host, port, path, timeout: timeoutMs, agent: false }, (res) => {
+        res.resume();
+        const code = res.statusCode ?? 0;
+        done(code > 0 && code < 500, code >= 500 ? `answered ${code}` : undefined);
+      });
+    } catch (e) {
+      // Node refuses some request targets at once (ERR_UNESCAPED_CHARACTERS): a failed probe, not a crash.
+      return done(false, (e as NodeJS.ErrnoException).code ?? (e as Error).message);
+    }
     req.once('timeout', () => done(false, `no answer within ${timeoutMs} ms`));
     req.once('error', (e: NodeJS.ErrnoException) => done(false, e.code === 'ECONNRESET' ? 'connection reset (nothing answers behind the port)' : (e.code ?? e.message)));
   });

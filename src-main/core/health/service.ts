@@ -4,10 +4,11 @@ import type { Alert, ContainerHealth, HealthReport, HealthSettings, HealthState 
 import { AppError } from '@shared/errors';
 import type { Handlers } from '../../router';
 import type { Bus } from '../bus';
-import { parseProbeLabel, LABEL_MANAGED, LABEL_PROBE } from '../docker/create-options';
+import { parseProbeLabel, LABEL_MANAGED, LABEL_PROBE, type ProbeSpec } from '../docker/create-options';
 import type { Engine } from '../docker/engines';
 import { detailFromInspect } from '../docker/map';
 import type { DockerService } from '../docker/service';
+import { fireAndForget } from '../fire-and-forget';
 import { log } from '../log';
 import type { Db } from '../store/db';
 import type { EventLog } from '../store/events';
@@ -55,7 +56,13 @@ export function createHealthService(opts: { db: Db; bus: Bus; events: EventLog; 
     hist.push({ ts: now, count: d.restartCount });
     restarts.set(d.id, hist);
     const st = docker.stats.get(d.id);
-    const probeSpec = parseProbeLabel(d.labels[LABEL_PROBE]);
+    let probeSpec: ProbeSpec | null = null;
+    let probeProblem: string | null = null;
+    try {
+      probeSpec = parseProbeLabel(d.labels[LABEL_PROBE]);
+    } catch (e) {
+      probeProblem = `probe label invalid: ${(e as Error).message}`;
+    }
     let probe = null;
     if (probeSpec && d.state === 'running') {
       const bound = d.ports.find((p) => p.containerPort === probeSpec.port && p.hostPort);
@@ -76,6 +83,7 @@ export function createHealthService(opts: { db: Db; bus: Bus; events: EventLog; 
         cpuPercent: d.state === 'running' ? (st?.cpuPercent ?? null) : null,
         memoryPercent: d.state === 'running' ? (st?.memoryPercent ?? null) : null,
         probe,
+        probeProblem,
       },
       s,
     );
@@ -148,7 +156,7 @@ export function createHealthService(opts: { db: Db; bus: Bus; events: EventLog; 
   function schedule() {
     if (!running) return;
     const s = opts.settings();
-    checkTimer = setTimeout(() => void checkAll().finally(schedule), s.checkIntervalSeconds * 1000);
+    checkTimer = setTimeout(() => fireAndForget(checkAll().finally(schedule), 'timed health check', events), s.checkIntervalSeconds * 1000);
     checkTimer.unref?.();
   }
   function scheduleSnap() {
@@ -170,7 +178,11 @@ export function createHealthService(opts: { db: Db; bus: Bus; events: EventLog; 
       current.delete(e.Actor.ID);
       bus.emit('health.changed', [...current.values()]);
     } else if (['die', 'oom', 'start', 'health_status', 'pause', 'unpause'].includes(action)) {
-      void judge(engine, e.Actor.ID).then(() => bus.emit('health.changed', [...current.values()]));
+      fireAndForget(
+        judge(engine, e.Actor.ID).then(() => bus.emit('health.changed', [...current.values()])),
+        `health check of container ${e.Actor.ID.slice(0, 12)} on its ${action} event`,
+        events,
+      );
     }
   });
 
@@ -209,7 +221,7 @@ export function createHealthService(opts: { db: Db; bus: Bus; events: EventLog; 
     get: (id: string) => current.get(id),
     start() {
       running = true;
-      void checkAll();
+      fireAndForget(checkAll(), 'first health check', events);
       schedule();
       scheduleSnap();
     },

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { HistoryPoint } from '@shared/contract';
 import { tmpDataDir } from '../../test-support';
 import { openDatabase } from '../store/db';
 import { createHistory } from './history';
@@ -25,10 +26,10 @@ function expected(points: { ts: number; value: number }[], from: number, to: num
     a.n++;
     m.set(b, a);
   }
-  return [...m.entries()].sort((x, y) => x[0] - y[0]).map(([b, a]) => ({ ts: from + b * bucketMs, min: a.min, avg: a.sum / a.n, max: a.max }));
+  return [...m.entries()].sort((x, y) => x[0] - y[0]).map(([b, a]) => ({ ts: from + b * bucketMs, min: a.min, avg: a.sum / a.n, max: a.max, count: a.n }));
 }
 
-function closeTo(actual: { ts: number; min: number; avg: number; max: number }[], want: ReturnType<typeof expected>) {
+function closeTo(actual: HistoryPoint[], want: ReturnType<typeof expected>) {
   expect(actual.length).toBe(want.length);
   actual.forEach((p, i) => {
     const w = want[i]!;
@@ -36,6 +37,7 @@ function closeTo(actual: { ts: number; min: number; avg: number; max: number }[]
     expect(p.min).toBeCloseTo(w.min, 9);
     expect(p.max).toBeCloseTo(w.max, 9);
     expect(p.avg).toBeCloseTo(w.avg, 6);
+    expect(p.count).toBe(w.count);
   });
 }
 

@@ -8,6 +8,7 @@ import type { EventLog } from '../store/events';
 import { createHistory } from './history';
 import { createRetention } from './retention';
 import { createMetricsStore } from './store';
+import { fireAndForget } from '../fire-and-forget';
 
 export interface MetricsServiceOptions {
   db: Db;
@@ -70,9 +71,9 @@ export function createMetricsService(opts: MetricsServiceOptions) {
       flushTimer = setInterval(flush, opts.flushMs ?? 5000);
       flushTimer.unref?.();
       const every = opts.cleanupEveryMs ?? 10 * 60_000;
-      cleanupTimer = setInterval(() => void cleanup(), every);
+      cleanupTimer = setInterval(() => fireAndForget(cleanup(), 'metrics retention cleanup', opts.events), every);
       cleanupTimer.unref?.();
-      firstCleanup = setTimeout(() => void cleanup(), opts.firstCleanupMs ?? 30_000);
+      firstCleanup = setTimeout(() => fireAndForget(cleanup(), 'first metrics retention cleanup', opts.events), opts.firstCleanupMs ?? 30_000);
       firstCleanup.unref?.();
     },
     stop() {

@@ -53,8 +53,10 @@ export function figuresOf(s: MetricsSnapshot): Figure[] {
     add('gpu', 'gpu', g.uuid, 'throttle_mask', 'mask', `${who} throttle reasons`, throttleMask(g.throttleReasons));
   }
   const gpuMemByContainer = new Map<string, number>();
+  // Known only when every GPU nvidia-smi reports has a process list (--query-compute-apps answered).
+  const appsKnown = (s.gpus ?? []).every((g) => g.processes !== null || !g.uuid);
   for (const g of s.gpus ?? []) {
-    for (const p of g.processes) {
+    for (const p of g.processes ?? []) {
       if (p.containerId && p.usedMiB !== null) gpuMemByContainer.set(p.containerId, (gpuMemByContainer.get(p.containerId) ?? 0) + p.usedMiB);
     }
   }
@@ -67,7 +69,7 @@ export function figuresOf(s: MetricsSnapshot): Figure[] {
     add('container', 'network', c.id, 'net_tx', 'B/s', `${who} sent`, c.netTxBytesPerSec);
     add('container', 'disk', c.id, 'block_read', 'B/s', `${who} disk read`, c.blockReadBytesPerSec);
     add('container', 'disk', c.id, 'block_write', 'B/s', `${who} disk write`, c.blockWriteBytesPerSec);
-    add('container', 'gpu', c.id, 'gpu_memory_used', 'MiB', `${who} VRAM`, gpuMemByContainer.get(c.id) ?? (s.gpus?.length ? 0 : null)); // with GPUs present, none used is a real 0
+    add('container', 'gpu', c.id, 'gpu_memory_used', 'MiB', `${who} VRAM`, gpuMemByContainer.get(c.id) ?? (s.gpus?.length && appsKnown ? 0 : null)); // with GPUs present and their processes known, none used is a real 0
   }
   const j = s.jetson;
   if (j) {

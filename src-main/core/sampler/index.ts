@@ -1,9 +1,11 @@
-import type { ContainerStats, GpuSourceStatus, MetricsSnapshot } from '@shared/contract';
+import type { ContainerStats, GpuFault, GpuSample, GpuSourceStatus, MetricsSnapshot } from '@shared/contract';
 import type { Bus } from '../bus';
+import { fireAndForget, reportFailure, type Journal } from '../fire-and-forget';
 import { createNvidiaSmiSampler } from './gpu/nvidia-smi';
 import { createHostSampler } from './host';
 import { createTegrastatsSampler } from './jetson/tegrastats';
 import { Ring } from './ring';
+import { toolPathProblem, type ToolName } from './tool-path';
 
 /** Where nvidia-smi and tegrastats are: a path, or null to find them on PATH. */
 export interface ToolPaths {
@@ -22,9 +24,21 @@ export interface SamplerOptions {
   containers?: { latest(): ContainerStats[] };
   /** For tests: environment of the tool processes. */
   toolEnv?: NodeJS.ProcessEnv;
-  /** Told when nvidia-smi changes state: running, restarting (it died) or absent. */
+  /** For tests: the first wait before relaunching a tool that died (default 1 s, doubling). */
+  toolMinBackoffMs?: number;
+  /** Told when nvidia-smi changes state: running, restarting (it died; once per outage) or absent. */
   onGpuStatus?: (status: GpuSourceStatus) => void;
+  /** Told once when a GPU turns faulted or lost (nvidia-smi's words) and once when that clears (null). */
+  onGpuFault?: (gpu: GpuSample, fault: GpuFault | null) => void;
+  /** Where failures of background work (a tick, a tool's start) are journaled; logged without one. */
+  journal?: Journal;
 }
+
+/**
+ * The check run before every spawn of a configured tool (toolPathProblem); none for a tool looked up
+ * on PATH (the default, null), whose choice is the user's environment.
+ */
+const verifier = (configured: string | null | undefined, tool: ToolName) => (configured ? () => toolPathProblem(configured, tool) : undefined);
 
 /** Takes one snapshot every interval: ring buffer for live charts, `metrics.snapshot` on the bus. */
 export function createSampler(opts: SamplerOptions) {
@@ -36,9 +50,21 @@ export function createSampler(opts: SamplerOptions) {
   let ticking = false;
   let tools = opts.tools;
   const makeGpu = () =>
-    tools ? createNvidiaSmiSampler({ command: tools.nvidiaSmi ?? undefined, intervalMs, env: opts.toolEnv, onStatus: opts.onGpuStatus }) : undefined;
+    tools
+      ? createNvidiaSmiSampler({
+          command: tools.nvidiaSmi ?? undefined,
+          intervalMs,
+          env: opts.toolEnv,
+          onStatus: opts.onGpuStatus,
+          onFault: opts.onGpuFault,
+          minBackoffMs: opts.toolMinBackoffMs,
+          verify: verifier(tools.nvidiaSmi, 'nvidia-smi'),
+        })
+      : undefined;
   const makeJetson = () =>
-    tools ? createTegrastatsSampler({ command: tools.tegrastats ?? undefined, intervalMs, env: opts.toolEnv }) : undefined;
+    tools
+      ? createTegrastatsSampler({ command: tools.tegrastats ?? undefined, intervalMs, env: opts.toolEnv, verify: verifier(tools.tegrastats, 'tegrastats') })
+      : undefined;
   let gpu = makeGpu();
   let jetson = makeJetson();
   const restartTools = () => {
@@ -47,7 +73,7 @@ export function createSampler(opts: SamplerOptions) {
     gpu = makeGpu();
     jetson = makeJetson();
     if (running) {
-      void gpu?.start();
+      fireAndForget(gpu?.start(), 'nvidia-smi start', opts.journal);
       jetson?.start();
     }
   };
@@ -72,12 +98,21 @@ export function createSampler(opts: SamplerOptions) {
     }
   }
 
+  /** The same failure at every tick is told once, not once a second. */
+  let lastTickError: string | undefined;
+  function tickFailed(e: unknown) {
+    const message = e instanceof Error ? e.message : String(e);
+    if (message === lastTickError) return;
+    lastTickError = message;
+    reportFailure(e, 'metrics sample', opts.journal);
+  }
+
   function schedule() {
     if (!running) return;
     // Aligned to the interval so samples land on round timestamps and do not drift.
     const delay = intervalMs - (Date.now() % intervalMs);
     timer = setTimeout(() => {
-      void tick().catch(() => undefined).finally(schedule);
+      fireAndForget(tick().then(() => (lastTickError = undefined), tickFailed).finally(schedule), 'metrics sample', opts.journal);
     }, delay);
     timer.unref?.();
   }
@@ -85,7 +120,7 @@ export function createSampler(opts: SamplerOptions) {
   return {
     async start() {
       running = true;
-      void gpu?.start(); // probes in the background; the first snapshots may have no GPU yet
+      fireAndForget(gpu?.start(), 'nvidia-smi start', opts.journal); // probes in the background; the first snapshots may have no GPU yet
       jetson?.start();
       await host.sample(); // primes the CPU counters so the first snapshot has a real CPU %
       schedule();
@@ -95,7 +130,7 @@ export function createSampler(opts: SamplerOptions) {
       clearTimeout(timer);
       gpu?.stop();
       jetson?.stop();
-      void host.close?.();
+      fireAndForget(host.close?.(), 'closing the host sampler'); // the journal may be closing with the app
     },
     tick,
     recent(seconds?: number): MetricsSnapshot[] {

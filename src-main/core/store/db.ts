@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync, accessSync, constants } from 'node:fs';
+import { mkdirSync, accessSync, constants, existsSync } from 'node:fs';
 import path from 'node:path';
 import { MIGRATIONS } from './migrations';
 
@@ -48,3 +48,21 @@ export function migrate(db: Db): void {
 export function integrityCheck(db: Db): string[] {
   return (db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check);
 }
+
+/**
+ * Opens an existing database file as it is: no migration, no change of journal mode (for backups,
+ * `mlenv db stats` and restore checks). Throws one sentence when there is no file or it cannot be opened.
+ */
+export function openExistingDatabase(file: string, opts: { readonly?: boolean } = {}): Db {
+  if (!existsSync(file)) throw new Error(`there is no database at ${file}`);
+  try {
+    const db = new Database(file, { fileMustExist: true, readonly: opts.readonly ?? false });
+    db.pragma('busy_timeout = 5000');
+    return db;
+  } catch (e) {
+    throw new Error(`cannot open database ${file}: ${(e as Error).message}`);
+  }
+}
+
+/** The schema version this build knows (the last migration's number). */
+export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

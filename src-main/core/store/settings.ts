@@ -1,9 +1,16 @@
 import { AppError } from '@shared/errors';
 import { DEFAULT_SETTINGS, settingsSchema, type Settings, type SettingsPatch } from '@shared/contract';
+import { toolPathProblem, type ToolName } from '../sampler/tool-path';
 import type { Db } from './db';
 import type { EventLog } from './events';
 
 type Key = keyof Settings;
+
+/** The settings that name a program the sampler runs, and the program each must be. */
+const TOOL_PATHS: [keyof Settings['metrics'] & `${string}Path`, ToolName][] = [
+  ['nvidiaSmiPath', 'nvidia-smi'],
+  ['tegrastatsPath', 'tegrastats'],
+];
 
 /**
  * Settings live one row a key (JSON). A row that no longer parses is reported as an event and
@@ -38,6 +45,13 @@ export function createSettingsStore(db: Db, events: EventLog) {
         });
       }
     }
+    // A stored tool path is kept (the sampler checks it again before every run and shows why it
+    // refuses it), but a bad one is told at start.
+    const metrics = (out as Settings).metrics;
+    for (const [field, tool] of TOOL_PATHS) {
+      const refused = metrics[field] ? toolPathProblem(metrics[field], tool) : null;
+      if (refused) events.record({ type: 'settings.invalid', outcome: 'error', error: `${refused}; it will not be run until a valid path is saved`, details: { key: 'metrics', field } });
+    }
     return out as Settings;
   }
 
@@ -52,6 +66,8 @@ export function createSettingsStore(db: Db, events: EventLog) {
         thresholds: { ...current.thresholds, ...patch.thresholds },
         metrics: { ...current.metrics, ...patch.metrics },
         health: { ...current.health, ...patch.health },
+        journal: { ...current.journal, ...patch.journal },
+        backup: { ...current.backup, ...patch.backup },
       } as Settings;
       const h = next.health;
       if (h.cpuWarnPercent >= h.cpuCriticalPercent || h.memoryWarnPercent >= h.memoryCriticalPercent) {
@@ -62,6 +78,11 @@ export function createSettingsStore(db: Db, events: EventLog) {
       }
       if (next.metrics.rollupRetentionDays < next.metrics.rawRetentionDays) {
         throw new AppError('INVALID_INPUT', `rollup retention (${next.metrics.rollupRetentionDays} d) must be at least the full-grain retention (${next.metrics.rawRetentionDays} d)`);
+      }
+      for (const [field, tool] of TOOL_PATHS) {
+        const p = patch.metrics?.[field];
+        const refused = p ? toolPathProblem(p, tool) : null;
+        if (refused) throw new AppError('INVALID_INPUT', `${refused}.`);
       }
       const t = next.thresholds;
       if (t.cpuWarnPercent >= t.cpuCriticalPercent || t.memoryWarnPercent >= t.memoryCriticalPercent) {

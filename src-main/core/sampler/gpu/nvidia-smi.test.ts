@@ -70,13 +70,13 @@ describe('the streaming nvidia-smi process (fixture executable on PATH)', () => 
   it('streams every GPU with one long-running process and attaches processes', async () => {
     smi = createNvidiaSmiSampler({ intervalMs: 100, appsEveryMs: 200, env: env() });
     await smi.start();
-    await waitFor(() => smi!.latest().length === 2 && smi!.latest()[0]!.processes.length > 0, 8000, 'two GPUs with processes');
+    await waitFor(() => smi!.latest().length === 2 && (smi!.latest()[0]!.processes?.length ?? 0) > 0, 8000, 'two GPUs with processes');
     expect(smi.status()).toEqual({ tool: 'nvidia-smi', state: 'running' });
     expect(smi.fields()).toEqual(GPU_FIELDS.map((f) => f.names[0]));
     const pid = smi.pid;
     await new Promise((r) => setTimeout(r, 400));
     expect(smi.pid).toBe(pid); // not a process per tick
-    expect(smi.latest()[0]!.processes.map((p) => p.pid)).toEqual([4339, 51822, 61002]);
+    expect(smi.latest()[0]!.processes!.map((p) => p.pid)).toEqual([4339, 51822, 61002]);
   });
 
   it('probes away the fields an old driver rejects instead of failing', async () => {
@@ -144,7 +144,7 @@ describe('per-process VRAM mapped to a real container through /proc/<pid>/cgroup
       const s = createNvidiaSmiSampler({ intervalMs: 100, appsEveryMs: 100, env: env({ MLENV_FAKE_GPU_APPS: apps }) });
       try {
         await s.start();
-        await waitFor(() => (s.latest()[0]?.processes.length ?? 0) === 2, 8000, 'two processes on GPU 0');
+        await waitFor(() => (s.latest()[0]?.processes?.length ?? 0) === 2, 8000, 'two processes on GPU 0');
         expect(s.latest()[0]!.processes).toEqual([
           { pid, name: 'python', usedMiB: 1234, containerId: c.id },
           // this test's own process: a host process (or, if CI itself runs in a container, that one)

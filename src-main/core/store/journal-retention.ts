@@ -1,0 +1,104 @@
+// The events journal's retention: rows older than the horizon go, then the oldest rows beyond the
+// row cap. Deleted in slices (one short transaction each, oldest first by the events_ts index),
+// yielding to the event loop between slices so sampling and requests never stall — the pattern of
+// metrics/retention.ts. Stopping ends a sweep before its next slice: nothing writes to a closed database.
+import type { JournalSettings } from '@shared/contract';
+import { fireAndForget } from '../fire-and-forget';
+import { log } from '../log';
+import type { Db } from './db';
+import type { EventLog } from './events';
+
+const DAY = 86_400_000;
+const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
+
+export interface JournalSweepResult {
+  /** Rows removed for being older than retentionDays. */
+  byAge: number;
+  /** Rows removed to bring the journal down to maxRows. */
+  byRows: number;
+}
+
+export interface JournalRetentionOptions {
+  db: Db;
+  events: EventLog;
+  settings: () => JournalSettings;
+  /** Rows deleted per slice (default 2,000). */
+  sliceRows?: number;
+  /** How often start() sweeps (default 10 min). */
+  everyMs?: number;
+  /** Delay of the first sweep after start (default 45 s). */
+  firstMs?: number;
+}
+
+export function createJournalRetention(opts: JournalRetentionOptions) {
+  const { db } = opts;
+  const sliceRows = opts.sliceRows ?? 2000;
+  const delOlder = db.prepare('DELETE FROM events WHERE id IN (SELECT id FROM events WHERE ts < ? ORDER BY ts LIMIT ?)');
+  const countRows = db.prepare('SELECT COUNT(*) AS n FROM events');
+  const delOldest = db.prepare('DELETE FROM events WHERE id IN (SELECT id FROM events ORDER BY ts, id LIMIT ?)');
+  let running: Promise<JournalSweepResult> | undefined;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let first: NodeJS.Timeout | undefined;
+
+  async function run(policy: JournalSettings, now: number): Promise<JournalSweepResult> {
+    const result: JournalSweepResult = { byAge: 0, byRows: 0 };
+    const horizon = now - policy.retentionDays * DAY;
+    while (!stopped) {
+      const n = delOlder.run(horizon, sliceRows).changes;
+      result.byAge += n;
+      if (n < sliceRows) break;
+      await yieldToLoop();
+    }
+    if (stopped) return result;
+    let excess = (countRows.get() as { n: number }).n - policy.maxRows;
+    while (excess > 0 && !stopped) {
+      const n = delOldest.run(Math.min(excess, sliceRows)).changes;
+      if (n === 0) break;
+      result.byRows += n;
+      excess -= n;
+      if (excess > 0) await yieldToLoop();
+    }
+    return result;
+  }
+
+  /**
+   * One sweep with `policy` (default the settings) at `now` (ms since epoch, default the clock).
+   * One at a time: a call while one runs gets the same promise. Resolves to what was removed.
+   */
+  function sweep(now = Date.now(), policy = opts.settings()): Promise<JournalSweepResult> {
+    if (stopped) return Promise.resolve({ byAge: 0, byRows: 0 });
+    running ??= run(policy, now).finally(() => (running = undefined));
+    return running;
+  }
+
+  async function scheduled() {
+    try {
+      await sweep();
+    } catch (e) {
+      if (stopped) return;
+      const message = (e as Error).message;
+      log.warn('events journal retention failed', { message });
+      opts.events.record({ type: 'events.cleanup_failed', outcome: 'error', error: `events journal retention failed: ${message}` });
+    }
+  }
+
+  return {
+    sweep,
+    start() {
+      stopped = false;
+      timer = setInterval(() => fireAndForget(scheduled(), 'events journal retention', opts.events), opts.everyMs ?? 10 * 60_000);
+      timer.unref?.();
+      first = setTimeout(() => fireAndForget(scheduled(), 'first events journal retention', opts.events), opts.firstMs ?? 45_000);
+      first.unref?.();
+    },
+    /** Cancels the timers; a sweep in flight ends before its next slice. Resolves when it has. */
+    async stop(): Promise<void> {
+      stopped = true;
+      clearInterval(timer);
+      clearTimeout(first);
+      await running?.catch(() => undefined);
+    },
+  };
+}
+export type JournalRetention = ReturnType<typeof createJournalRetention>;
