@@ -53,6 +53,7 @@ test('launch a container, see it running, read its logs, stop it', async ({ page
   expect(inspect.HostConfig).toMatchObject({ Memory: 64 * 1024 ** 2, NanoCpus: 500_000_000 });
   expect(inspect.Config.Labels['io.mlenv.managed']).toBe('true');
   const hostPort = inspect.NetworkSettings.Ports['80/tcp'][0].HostPort;
+  expect(inspect.HostConfig.PortBindings['80/tcp']).toEqual([{ HostIp: '127.0.0.1', HostPort: '' }]); // "reachable from the network" left off
   await expect(row).toContainText(`${hostPort}→80/tcp`);
 
   await row.getByRole('link', { name: NAME }).click();
@@ -63,6 +64,12 @@ test('launch a container, see it running, read its logs, stop it', async ({ page
   await expect(page.getByTestId('log-lines')).toHaveCount(0);
   await page.getByTestId('logs-search').fill('hello');
   await expect(page.getByTestId('log-lines')).toContainText('hello from e2e');
+  // Followed live: a line the container prints now reaches this tab (its own follow's logs.lines).
+  await page.getByTestId('logs-follow').check();
+  await expect(async () => {
+    execFileSync('docker', ['exec', NAME, 'sh', '-c', 'echo hello, followed > /proc/1/fd/1']);
+    await expect(page.getByTestId('log-lines')).toContainText('hello, followed', { timeout: 1000 });
+  }).toPass();
 
   await page.getByTestId('action-stop').click();
   await expect(page.getByTestId('container-detail')).toHaveAttribute('data-state', 'exited');
@@ -119,5 +126,48 @@ test('pull an image from a registry with progress bars, then remove it', async (
   } finally {
     await docker.getImage(ref).remove({ force: true }).catch(() => undefined);
     await registry.stop();
+  }
+});
+
+test('the launch form asks before binding the Docker socket, and Settings marks a plain-TCP engine insecure', async ({ page }) => {
+  const name = `${NAME}-sock`;
+  try {
+    await page.goto(served.url);
+    await page.getByRole('link', { name: 'Containers' }).click();
+    await page.getByTestId('launch-image').fill(IMAGE);
+    await page.getByTestId('launch-name').fill(name);
+    await page.getByTestId('launch-command').fill('sleep 300');
+    await page.getByTestId('launch-volumes').fill('/var/run/docker.sock:/var/run/docker.sock');
+    const ask = page.getByTestId('launch-dangerous-mounts');
+    await expect(ask).toContainText('/var/run/docker.sock:/var/run/docker.sock exposes a container engine’s API socket, which gives the container full control of the engine and so root on the host');
+    await page.getByTestId('launch-submit').click();
+    await expect(page.getByTestId('launch-volumes-error')).toContainText('allowDangerousMounts');
+    await expect(page.getByTestId(`container-row-${name}`)).toHaveCount(0);
+
+    await page.getByTestId('launch-allow-dangerous').check();
+    await page.getByTestId('launch-expose-ports').check();
+    await page.getByTestId('launch-ports').fill('0:80');
+    await page.getByTestId('launch-submit').click();
+    await expect(page.getByTestId(`container-row-${name}`)).toHaveAttribute('data-state', 'running');
+    const inspect = JSON.parse(execFileSync('docker', ['inspect', name]).toString())[0];
+    expect(inspect.HostConfig.Binds).toEqual(['/var/run/docker.sock:/var/run/docker.sock']);
+    expect(inspect.HostConfig.PortBindings['80/tcp']).toEqual([{ HostIp: '', HostPort: '' }]);
+
+    await page.getByRole('link', { name: 'Settings' }).click();
+    const engines = page.getByTestId('engines-settings');
+    await engines.getByRole('combobox').first().selectOption('tcp');
+    await expect(engines.getByTestId('engine-plain-tcp-warning')).toContainText('plain TCP, which is insecure');
+    await engines.getByLabel('Name').fill(`plain-${process.pid}`);
+    await engines.getByLabel('Host').fill('127.0.0.1');
+    await engines.getByLabel('Port').fill('1');
+    await engines.getByRole('button', { name: 'Add engine' }).click();
+    await expect(engines.locator('tr', { hasText: `plain-${process.pid}` }).getByTestId('engine-insecure')).toHaveText('insecure: plain TCP');
+    await expect(engines.locator('tr', { hasText: 'Local' }).getByTestId('engine-insecure')).toHaveCount(0);
+  } finally {
+    try {
+      execFileSync('docker', ['rm', '-f', name], { stdio: 'ignore' });
+    } catch {
+      // never created
+    }
   }
 });

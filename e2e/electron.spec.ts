@@ -16,6 +16,8 @@ test.describe('Electron desktop app', () => {
     const app = await electron.launch({ executablePath: ELECTRON, args: ['.', `--user-data-dir=${userData}`] });
     try {
       const page = await app.firstWindow();
+      // Served from the app's own origin, not file://.
+      expect(page.url()).toMatch(/^app:\/\/mlenv\/index\.html/);
       await expect(page.getByTestId('cpu-percent')).toHaveText(/\d+(\.\d)? %/);
       await expect(page.getByTestId('engine-badge')).toHaveAttribute('data-state', /connected|unreachable/);
       // The renderer is untrusted: no Node in the page, only the bridge's two functions.

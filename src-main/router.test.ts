@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { AppError } from '@shared/errors';
 import { REQUEST_NAMES, requests } from '@shared/contract';
+import { createBus } from './core/bus';
 import { connectionContext, createRouter, type Handlers } from './router';
 
 // Handlers that record what they were given; each request name maps to one.
@@ -50,7 +51,39 @@ describe('router', () => {
       },
     });
     expect(await router.dispatch('engine.get', {})).toEqual({ ok: false, error: { code: 'ENGINE_UNAVAILABLE', message: 'Docker is not running' } });
-    expect(await router.dispatch('app.info', {})).toEqual({ ok: false, error: { code: 'INTERNAL', message: 'app.info failed: boom' } });
+    // The logger threw, so nothing was journaled: the answer says where the details are instead.
+    expect(await router.dispatch('app.info', {})).toEqual({
+      ok: false,
+      error: { code: 'INTERNAL', message: 'Something went wrong inside MLEnv (not journaled: the details are in its log)' },
+    });
+  });
+
+  it('answers INTERNAL errors with a generic sentence and the journal event id; the journal gets the details', async () => {
+    const journal: { id: number; name: string; code: string; message: string }[] = [];
+    const { handlers } = recordingHandlers((name) => {
+      if (name === 'app.info') throw new TypeError("Cannot read properties of undefined (reading 'path') at /home/u/secret.db");
+      if (name === 'db.backup') throw new AppError('INTERNAL', "EACCES: permission denied, mkdir '/srv/mlenv/backups'");
+      throw new AppError('NOT_FOUND', 'no container "x"');
+    });
+    const router = createRouter(handlers, {
+      onFailure: (name, error) => {
+        const id = 41 + journal.length;
+        journal.push({ id, name, code: error.code, message: error.message });
+        return id;
+      },
+    });
+    const thrown = await router.dispatch('app.info', {});
+    expect(thrown).toEqual({ ok: false, error: { code: 'INTERNAL', message: 'Something went wrong inside MLEnv (journal event 41)', details: { eventId: 41 } } });
+    // A handler's own INTERNAL error is hidden the same way (its text may hold paths).
+    const typed = await router.dispatch('db.backup', {});
+    expect(typed).toEqual({ ok: false, error: { code: 'INTERNAL', message: 'Something went wrong inside MLEnv (journal event 42)', details: { eventId: 42 } } });
+    expect(JSON.stringify([thrown, typed])).not.toMatch(/secret\.db|EACCES|\/srv/);
+    expect(journal.slice(0, 2)).toEqual([
+      { id: 41, name: 'app.info', code: 'INTERNAL', message: "app.info failed: Cannot read properties of undefined (reading 'path') at /home/u/secret.db" },
+      { id: 42, name: 'db.backup', code: 'INTERNAL', message: "EACCES: permission denied, mkdir '/srv/mlenv/backups'" },
+    ]);
+    // Errors worded for a person pass as they are.
+    expect(await router.dispatch('engine.get', {})).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: 'no container "x"' } });
   });
 
   it('every request input is a strict object schema (so a stray field is an error, not ignored)', () => {
@@ -68,7 +101,7 @@ describe('router', () => {
       ctx.onDisconnect(() => closed.push('follow'));
       return 'ok';
     };
-    const ctx = connectionContext();
+    const ctx = connectionContext(createBus(), () => undefined);
     await createRouter(handlers).dispatch('metrics.recent', {}, ctx);
     expect(closed).toEqual([]);
     ctx.close();

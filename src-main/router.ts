@@ -1,41 +1,34 @@
 // The one dispatcher both transports hand every request to: validate with the contract's zod
 // schema, call the handler, return an envelope. Never throws.
 import type { z } from 'zod';
-import { AppError, isAppError, type Envelope } from '@shared/errors';
+import { AppError, isAppError, type Envelope, type ErrorBody } from '@shared/errors';
 import { isRequestName, requests, type ParsedInput, type RequestName, type RequestOutput } from '@shared/contract';
+import { NO_CONNECTION, type CallContext } from './connection';
 
-/** Who is asking: lets a handler tie what it opens (a log follow) to the caller's connection. */
-export interface CallContext {
-  /** Runs fn when the caller goes away (socket closed, window reloaded); at once if already gone. */
-  onDisconnect(fn: () => void): void;
-}
-
-/** For callers without a connection (CLI, tray, plain HTTP): nothing to clean up after. */
-export const NO_CONNECTION: CallContext = { onDisconnect: () => undefined };
-
-/** A connection's context: `close()` runs everything tied to it, once. */
-export function connectionContext(): CallContext & { close(): void } {
-  let cleanups: (() => void)[] | undefined = [];
-  return {
-    onDisconnect(fn) {
-      if (cleanups) cleanups.push(fn);
-      else fn();
-    },
-    close() {
-      const fns = cleanups ?? [];
-      cleanups = undefined;
-      for (const fn of fns) fn();
-    },
-  };
-}
+export { connectionContext, NO_CONNECTION, type CallContext, type ConnectionEvents } from './connection';
 
 export type Handlers = {
   [N in RequestName]: (input: ParsedInput<N>, ctx: CallContext) => Promise<RequestOutput<N>> | RequestOutput<N>;
 };
 
 export interface RouterOptions {
-  /** Told of every failed request (to log it as an event); never allowed to break the reply. */
-  onFailure?: (name: string, error: AppError, cause?: unknown) => void;
+  /**
+   * Told of every failed request, to journal it; returns the journal event's id (the `events` row,
+   * or the row an identical failure was folded into), which an INTERNAL error's answer names.
+   * Never allowed to break the reply: a throw counts as "not journaled".
+   */
+  onFailure?: (name: string, error: AppError, cause?: unknown) => number | void;
+}
+
+/**
+ * What a caller sees of an INTERNAL error: one generic sentence with the journal event's id, the
+ * id also as `details.eventId`. The message itself (which may hold paths, SQL or a library's
+ * words) stays in the journal and the log. Without an id (journaling failed) it points at the log.
+ */
+export function internalErrorBody(eventId: number | undefined): ErrorBody {
+  return eventId === undefined
+    ? { code: 'INTERNAL', message: 'Something went wrong inside MLEnv (not journaled: the details are in its log)' }
+    : { code: 'INTERNAL', message: `Something went wrong inside MLEnv (journal event ${eventId})`, details: { eventId } };
 }
 
 /** "thresholds.cpuWarnPercent: Too big: expected number to be <=100" — one line per zod issue. */
@@ -45,12 +38,14 @@ function describeIssues(error: z.ZodError): string {
 
 export function createRouter(handlers: Handlers, opts: RouterOptions = {}) {
   function fail(name: string, error: AppError, cause?: unknown): Envelope<never> {
+    let eventId: number | undefined;
     try {
-      opts.onFailure?.(name, error, cause);
+      const id = opts.onFailure?.(name, error, cause);
+      if (typeof id === 'number') eventId = id;
     } catch {
       // logging must never turn a typed error into a crash
     }
-    return { ok: false, error: error.toBody() };
+    return { ok: false, error: error.code === 'INTERNAL' ? internalErrorBody(eventId) : error.toBody() };
   }
 
   return {

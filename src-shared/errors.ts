@@ -3,9 +3,12 @@ export const ERROR_CODES = [
   'INVALID_INPUT',
   'NOT_FOUND',
   'ENGINE_UNAVAILABLE',
+  /** The Docker engine answered with an error of its own (its words kept: e.g. an OCI runtime failure). */
+  'ENGINE_ERROR',
   'ADMISSION_REJECTED',
   'CONFLICT',
   'UNSUPPORTED',
+  /** A failure inside MLEnv: callers get a generic sentence with the journal event's id, the details stay in the journal. */
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

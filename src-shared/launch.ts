@@ -1,5 +1,6 @@
 // Parsers for the non-numeric parts of a launch (ports, env, volumes, names, image references,
 // commands). Shared by the core's contract validation and the renderer's launch form.
+import { envEntryForMessage } from './secret-env';
 import { UnitError } from './units';
 
 export interface PortMapping {
@@ -33,12 +34,17 @@ export function parsePort(text: string): PortMapping {
   return { containerPort, protocol: proto, hostPort, ...(hostIp ? { hostIp } : {}) };
 }
 
-/** "KEY=value" (value may be empty). */
+/**
+ * "KEY=value" (value may be empty). The message of a refused entry names it without its value
+ * (envEntryForMessage: "NGC_API_KEY=…"), since it reaches the journal and the UI.
+ */
 export function parseEnv(text: string): { key: string; value: string } {
   const i = text.indexOf('=');
   const key = i < 0 ? text : text.slice(0, i);
   if (i < 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
-    throw new UnitError(`"${text}" is not an environment variable: use NAME=value, where NAME has letters, digits and _ and does not start with a digit`);
+    throw new UnitError(
+      `${envEntryForMessage(text)} is not an environment variable: use NAME=value, where NAME has letters, digits and _ and does not start with a digit`,
+    );
   }
   return { key, value: text.slice(i + 1) };
 }

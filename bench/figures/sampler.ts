@@ -5,6 +5,7 @@ import { createBus } from '../../src-main/core/bus';
 import { createMetricsService } from '../../src-main/core/metrics';
 import { createSampler } from '../../src-main/core/sampler';
 import { openDatabase } from '../../src-main/core/store/db';
+import { createMetricsRepository } from '../../src-main/core/store/metrics';
 import { createEventLog } from '../../src-main/core/store/events';
 import { DEFAULT_SETTINGS } from '@shared/contract';
 import { VERSION } from '../../src-main/version';
@@ -86,7 +87,7 @@ export async function samplerFigures(ctx: BenchContext): Promise<Figures> {
     const db = openDatabase(ctx.tmpDir());
     const bus = createBus();
     const sampler = createSampler({ bus, intervalMs: 1000, liveWindowSeconds: 600, tools: { nvidiaSmi: null, tegrastats: null } });
-    const metrics = createMetricsService({ db, bus, events: createEventLog(db), retention: () => DEFAULT_SETTINGS.metrics });
+    const metrics = createMetricsService({ repository: createMetricsRepository(db), bus, events: createEventLog(db), retention: () => DEFAULT_SETTINGS.metrics });
     metrics.start();
     await sampler.start();
     return () => {

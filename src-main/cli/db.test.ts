@@ -3,8 +3,8 @@
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { acquireInstanceLock } from '../core/instance-lock';
-import { createMetricsStore } from '../core/metrics/store';
+import { acquireOwner } from '../core/owner';
+import { createMetricsStore } from '../core/store/metrics/store';
 import { DB_FILE, openDatabase } from '../core/store/db';
 import type { DbStats } from '../core/store/db-stats';
 import { createEventLog } from '../core/store/events';
@@ -85,11 +85,11 @@ describe('mlenv db', () => {
     const bad = await runCli(['db', 'restore', garbage, '--data-dir', target]);
     expect(bad).toMatchObject({ code: 1, stdout: '', stderr: `mlenv: ${garbage} cannot be restored: it is not a SQLite database (file is not a database); ${path.join(target, DB_FILE)} was not changed\n` });
 
-    const lock = acquireInstanceLock(target, { version: 'test' }); // this test process plays the running app
+    const lock = acquireOwner(target, { transport: 'desktop', version: 'test' }); // this test process plays the running app
     try {
       const refused = await runCli(['db', 'restore', file, '--data-dir', target]);
       expect(refused.code).toBe(1);
-      expect(refused.stderr).toBe(`mlenv: MLEnv is running on ${target} (pid ${process.pid}): quit the app and any mlenv serve first, then restore; ${path.join(target, DB_FILE)} was not changed\n`);
+      expect(refused.stderr).toBe(`mlenv: MLEnv is running on ${target}: the desktop app (pid ${process.pid}) has it open; quit it first, then restore; ${path.join(target, DB_FILE)} was not changed\n`);
     } finally {
       lock.release();
     }

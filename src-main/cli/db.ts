@@ -7,6 +7,7 @@ import { BACKUPS_DIR, backupDatabase, backupFileName } from '../core/store/backu
 import { DB_FILE, integrityCheck, openDatabase, openExistingDatabase } from '../core/store/db';
 import { dbStats, type DbStats } from '../core/store/db-stats';
 import { restoreDatabase } from '../core/store/restore';
+import { VERSION } from '../version';
 import { parse, UsageError } from './args';
 import { table } from './docker-common';
 
@@ -90,7 +91,7 @@ export async function db(argv: string[]): Promise<void> {
 
   if (sub === 'restore') {
     if (!arg) throw new UsageError('mlenv db restore FILE: name the backup to restore');
-    const r = restoreDatabase({ dataDir: dir, file: arg, now: Date.now() });
+    const r = restoreDatabase({ dataDir: dir, file: arg, now: Date.now(), version: VERSION });
     const migrated = r.fromVersion < r.version ? ` (schema ${r.fromVersion} → ${r.version})` : '';
     process.stdout.write(`restored ${path.resolve(arg)} into ${r.database}${migrated}${r.keptAs ? `; the previous database is kept as ${r.keptAs}` : ''}\n`);
     return;

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContainerHealth, ContainerSummary } from '@shared/contract';
-import { realDocker, TEST_IMAGE, tmpDataDir } from '../test-support';
+import { realDocker, TEST_IMAGE, tmpDataDir, waitFor } from '../test-support';
 import { removeTestContainers, RUN, testLabels } from '../core/docker/test-helpers';
 
 const CLI = path.resolve('dist/main/cli.js');
@@ -35,7 +35,11 @@ describe.skipIf(!docker)('mlenv ps / logs / stop / start / rm / health', () => {
       HostConfig: { Init: true },
     });
     await c.start();
-    await new Promise((r) => setTimeout(r, 300));
+    // Both lines in the engine's log before `mlenv logs` is asked for them (not a fixed wait).
+    await waitFor(async () => {
+      const log = (await c.logs({ stdout: true, stderr: true, follow: false })).toString('latin1');
+      return log.includes('hello-out') && log.includes('hello-err');
+    }, 15_000, 'the container to print its two lines');
   });
   afterAll(() => removeTestContainers(docker as Docker));
 

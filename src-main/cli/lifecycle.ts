@@ -1,6 +1,8 @@
 // `mlenv stop|start|rm <id|name>…`: the app's own operations (journaled, refused on containers it did not create).
 import { parse, UsageError } from './args';
-import { DATA_DIR_OPTION, printJson, request, withApp } from './docker-common';
+import { ControlError } from '../core/control/client';
+import { withCore } from './core';
+import { DATA_DIR_OPTION, printJson } from './docker-common';
 
 export const STOP_USAGE = 'mlenv stop <id|name>… [-t SECONDS] [--json] [--data-dir DIR]';
 export const START_USAGE = 'mlenv start <id|name>… [--json] [--data-dir DIR]';
@@ -19,21 +21,28 @@ function lifecycle(op: 'stop' | 'start' | 'rm', usage: string) {
     if (op !== 'stop' && values.time !== undefined) throw new UsageError(`-t applies to stop only: ${usage}`);
     const t = values.time === undefined ? undefined : Number(values.time);
     if (t !== undefined && (!/^\d+$/.test(values.time!) || t > 600)) throw new UsageError(`-t ${values.time}: use whole seconds from 0 to 600`);
-    await withApp(values['data-dir'], async (app) => {
+    await withCore(values['data-dir'], { command: `mlenv ${op}`, readOnly: false }, async (core) => {
       const results: unknown[] = [];
       const failures: string[] = [];
       for (const id of positionals) {
         try {
           const r =
             op === 'rm'
-              ? await request(app, 'containers.remove', { id, force: values.force ?? false })
+              ? await core.call('containers.remove', { id, force: values.force ?? false })
               : op === 'stop'
-                ? await request(app, 'containers.stop', { id, ...(t !== undefined ? { timeoutSeconds: t } : {}) })
-                : await request(app, 'containers.start', { id });
+                ? // the engine waits up to -t seconds (default 10) before it kills: so may we
+                  await core.call('containers.stop', { id, ...(t !== undefined ? { timeoutSeconds: t } : {}) }, ((t ?? 10) + 5) * 1000)
+                : await core.call('containers.start', { id });
           results.push(r);
           if (!values.json) process.stdout.write(`${id}\n`);
         } catch (e) {
           failures.push(`${id}: ${(e as Error).message}`);
+          if (e instanceof ControlError) {
+            // The app did not answer: whether it acted is unknown, so the rest is not tried (nor done here).
+            const rest = positionals.slice(positionals.indexOf(id) + 1);
+            if (rest.length) failures.push(`not tried: ${rest.join(' ')}`);
+            break;
+          }
         }
       }
       if (values.json) printJson(results);

@@ -1,7 +1,8 @@
 // `mlenv logs <id|name> [-f]`: stdout lines to stdout, stderr lines to stderr, as the engine kept them.
-import type { LogLine } from '@shared/contract';
+import type { EventPayload, LogLine } from '@shared/contract';
 import { parse, UsageError } from './args';
-import { DATA_DIR_OPTION, request, withApp } from './docker-common';
+import { withCore } from './core';
+import { DATA_DIR_OPTION } from './docker-common';
 
 export const LOGS_USAGE = 'mlenv logs <id|name> [-f|--follow] [--tail N] [--timestamps] [--data-dir DIR]';
 
@@ -22,20 +23,19 @@ export async function logs(argv: string[]): Promise<void> {
       (l.stream === 'stderr' ? process.stderr : process.stdout).write(text);
     }
   };
-  await withApp(values['data-dir'], async (app) => {
-    if (!values.follow) return write(await request(app, 'logs.tail', { id, tail }));
-    let followId = '';
+  await withCore(values['data-dir'], { command: 'mlenv logs', readOnly: true }, async (core) => {
+    if (!values.follow) return write(await core.call('logs.tail', { id, tail }));
+    // This command is the follow's connection: its lines come here, and only here; the follow ends with it.
     await new Promise<void>((resolve, reject) => {
-      app.bus.on('logs.lines', (p) => {
-        if (p.followId !== followId) return;
+      core.onEvent((name, payload) => {
+        if (name !== 'logs.lines') return;
+        const p = payload as EventPayload<'logs.lines'>;
         write(p.lines);
         if (p.ended) resolve();
       });
       process.once('SIGINT', () => resolve());
-      request(app, 'logs.follow', { id, tail })
-        .then((r) => (followId = r.followId))
-        .catch(reject);
+      core.call('logs.follow', { id, tail }).catch(reject);
+      core.lost.catch(reject); // the running app went away mid-follow: said, exit 1
     });
-    if (followId) await request(app, 'logs.unfollow', { followId });
   });
 }

@@ -1,7 +1,8 @@
 // `mlenv ps`: the engine's containers, ours first (others are read-only in the app).
 import type { ContainerPort } from '@shared/contract';
 import { parse } from './args';
-import { DATA_DIR_OPTION, printJson, request, table, withApp } from './docker-common';
+import { withCore } from './core';
+import { DATA_DIR_OPTION, printJson, table } from './docker-common';
 
 export const PS_USAGE = 'mlenv ps [--running] [--engine ID] [--json] [--data-dir DIR]';
 
@@ -10,8 +11,8 @@ export const formatPorts = (ports: ContainerPort[]) =>
 
 export async function ps(argv: string[]): Promise<void> {
   const { values } = parse(argv, { running: { type: 'boolean' }, json: { type: 'boolean' }, engine: { type: 'string' }, ...DATA_DIR_OPTION });
-  await withApp(values['data-dir'], async (app) => {
-    const list = await request(app, 'containers.list', { all: !values.running, ...(values.engine ? { engine: values.engine } : {}) });
+  await withCore(values['data-dir'], { command: 'mlenv ps', readOnly: true }, async (core) => {
+    const list = await core.call('containers.list', { all: !values.running, ...(values.engine ? { engine: values.engine } : {}) });
     if (values.json) return printJson(list);
     process.stdout.write(
       table(

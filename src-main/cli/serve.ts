@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from '../core/app';
+import { OwnerRefused, refusal, settledOwner } from '../core/owner';
 import { fireAndForget } from '../core/fire-and-forget';
 import { log } from '../core/log';
 import { createPrometheusExport } from '../core/metrics/prometheus';
@@ -58,11 +59,19 @@ export async function serve(argv: string[]): Promise<void> {
   const limits = limitsFromEnv(process.env);
   const dataDir = values['data-dir'] ? path.resolve(values['data-dir']) : defaultDataDir();
 
-  const app = createApp({ dataDir, version: VERSION });
-  await app.start();
+  let app;
+  try {
+    app = createApp({ dataDir, version: VERSION, owner: { transport: 'serve' } });
+  } catch (e) {
+    if (!(e instanceof OwnerRefused)) throw e;
+    // Racing another serve: it holds the folder but may not listen yet; name it once it says where.
+    const holder = await settledOwner(dataDir, 10_000);
+    throw new OwnerRefused(refusal(dataDir, holder), holder);
+  }
   const staticDir = fileURLToPath(new URL('../renderer/', import.meta.url));
   let server;
   try {
+    await app.start(); // the control socket answers from here on
     const prometheus = createPrometheusExport(() => app.sampler.latest());
     const routes = {
       '/metrics': async (_req: unknown, res: ServerResponse) => {
@@ -74,17 +83,20 @@ export async function serve(argv: string[]): Promise<void> {
     await app.dispose();
     throw e;
   }
-  process.stdout.write(`MLEnv serving at ${server.url}\n`);
-  log.info('serve mode started', { dataDir, host, port: server.port });
-
   let closing = false;
+  const started = server;
   const shutdown = async () => {
     if (closing) return;
     closing = true;
-    await server.close();
+    await started.close();
     await app.dispose();
     process.exit(0);
   };
+  // Before the address is printed: whoever reads it may send SIGTERM at once, and gets a clean shutdown.
   process.on('SIGINT', () => fireAndForget(shutdown(), 'serve shutdown'));
   process.on('SIGTERM', () => fireAndForget(shutdown(), 'serve shutdown'));
+
+  app.owner?.setUrl(new URL(server.url).origin); // named to a second owner and in the CLI's errors; never the token
+  process.stdout.write(`MLEnv serving at ${server.url}\n`);
+  log.info('serve mode started', { dataDir, host, port: server.port });
 }

@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import type { HistoryResult } from '@shared/contract';
 import { tmpDataDir } from '../test-support';
-import { createHistory } from '../core/metrics/history';
-import { createMetricsStore, HOUR, MINUTE } from '../core/metrics/store';
+import { createHistory } from '../core/store/metrics/history';
+import { createMetricsStore, HOUR, MINUTE } from '../core/store/metrics/store';
 import { openDatabase } from '../core/store/db';
 import { UsageError } from './args';
 import { formatHistory, parseUntil } from './stats';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryResult, MetricsSnapshot } from '@shared/contract';
 import { tmpDataDir } from '../test-support';
-import { createMetricsStore, HOUR } from '../core/metrics/store';
+import { createMetricsStore, HOUR } from '../core/store/metrics/store';
 import { openDatabase } from '../core/store/db';
 
 const ROOT = path.resolve(__dirname, '../..');

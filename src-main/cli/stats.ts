@@ -1,18 +1,17 @@
-// `mlenv stats`: one current snapshot (host, every GPU with all its fields, managed containers),
-// or with --since (and --until) the recorded history of every series over that range.
-import path from 'node:path';
+// `mlenv stats`: one current snapshot (host, every GPU with all its fields, managed containers) — the
+// running app's latest when it answers, else sampled here by a core that writes nothing — or with
+// --since (and --until) the recorded history of every series over that range, read from mlenv.db.
 import type { GpuSample, HistoryResult, JetsonSample, MetricsSnapshot } from '@shared/contract';
 import { formatJetsonCores, formatTotalPower } from '@shared/jetson';
 import { formatBytes, formatPercent } from '@shared/units';
-import { createApp, type App } from '../core/app';
-import { createHistory } from '../core/metrics/history';
-import { createMetricsStore } from '../core/metrics/store';
-import { defaultDataDir } from '../core/paths';
-import { openDatabase } from '../core/store/db';
-import { createEventLog } from '../core/store/events';
+import type { App } from '../core/app';
+import { createMetricsRepository } from '../core/store/metrics';
+import { openDatabaseForReading } from '../core/store/db';
+import { createEventLog, discardingJournal } from '../core/store/events';
 import { createSettingsStore } from '../core/store/settings';
-import { VERSION } from '../version';
+import { createSettingsRepository } from '../core/store/settings-repository';
 import { parse, UsageError } from './args';
+import { resolveDataDir, withCore, type CliCore } from './core';
 
 export const STATS_USAGE = 'mlenv stats [--json] [--since 15m|1h|7d [--until TIME]] [--buckets N] [--data-dir DIR]';
 
@@ -121,7 +120,7 @@ const gpuAnswered = (s: MetricsSnapshot) =>
  * The first snapshot in which every source has answered once — CPU % needs a second tick for its delta,
  * GPU probing takes a few nvidia-smi runs — or the latest one after `ms`; waits on what happened, not a fixed time.
  */
-async function settled(sampler: App['sampler'], ms: number): Promise<MetricsSnapshot | undefined> {
+async function settledHere(sampler: App['sampler'], ms: number): Promise<MetricsSnapshot | undefined> {
   const first = sampler.latest()?.ts ?? 0;
   const end = Date.now() + ms;
   for (;;) {
@@ -140,17 +139,18 @@ export async function stats(argv: string[]): Promise<void> {
     buckets: { type: 'string' },
     'data-dir': { type: 'string' },
   });
-  const dataDir = values['data-dir'] ? path.resolve(values['data-dir']) : defaultDataDir();
+  const dataDir = resolveDataDir(values['data-dir']);
   if (values.until !== undefined && values.since === undefined) throw new UsageError('--until ends a --since range: give both, such as --since 1h --until 2026-11-20T12:00:00Z');
   if (values.since !== undefined) {
     const span = parseSince(values.since);
     const until = values.until === undefined ? undefined : parseUntil(values.until);
     const buckets = values.buckets === undefined ? 60 : Number(values.buckets);
     if (!Number.isInteger(buckets) || buckets < 1 || buckets > 5000) throw new UsageError(`--buckets ${values.buckets}: use a whole number from 1 to 5000`);
-    const db = openDatabase(dataDir);
+    const db = openDatabaseForReading(dataDir); // a reader: nothing it does writes a row
     try {
-      const settings = createSettingsStore(db, createEventLog(db)).get();
-      const series = createMetricsStore(db).series().map((s) => s.name);
+      const settings = createSettingsStore(createSettingsRepository(db), discardingJournal(createEventLog(db))).get();
+      const metrics = createMetricsRepository(db);
+      const series = metrics.writer.series().map((s) => s.name);
       // `now` places the retention horizons; the range ends there unless --until says otherwise.
       const now = Date.now();
       const to = until ?? now;
@@ -158,7 +158,7 @@ export async function stats(argv: string[]): Promise<void> {
         process.stdout.write(values.json ? JSON.stringify({ from: to - span, to, series: [] }) + '\n' : `No metrics recorded yet in ${dataDir}\n`);
         return;
       }
-      const history = createHistory(db);
+      const { history } = metrics;
       // One request per 32 series, as metrics.history takes them.
       const parts: HistoryResult[] = [];
       for (let i = 0; i < series.length; i += 32) parts.push(history.query({ series: series.slice(i, i + 32), from: to - span, to, buckets }, settings.metrics, now));
@@ -170,13 +170,25 @@ export async function stats(argv: string[]): Promise<void> {
     return;
   }
 
-  const app = createApp({ dataDir, version: VERSION, persistMetrics: false });
-  try {
-    await app.start();
-    const snapshot = (await settled(app.sampler, SETTLE_MS)) ?? (await app.sampler.tick());
+  await withCore(dataDir, { command: 'mlenv stats', readOnly: true }, async (core) => {
+    const snapshot = core.app ? await sampledHere(core.app) : await latestOfApp(core);
     if (!snapshot) throw new Error('no sample could be taken');
     process.stdout.write(values.json ? JSON.stringify(snapshot) + '\n' : formatSnapshot(snapshot));
-  } finally {
-    await app.dispose();
+  });
+}
+
+/** Samples with this process's own core (read-only: it writes no metrics and journals nothing). */
+async function sampledHere(app: App): Promise<MetricsSnapshot | undefined> {
+  await app.start();
+  return (await settledHere(app.sampler, SETTLE_MS)) ?? (await app.sampler.tick());
+}
+
+/** The running app's newest snapshot; one that has just started may need a moment for its first. */
+async function latestOfApp(core: CliCore): Promise<MetricsSnapshot | undefined> {
+  const end = Date.now() + SETTLE_MS;
+  for (;;) {
+    const last = (await core.call('metrics.recent', { seconds: 10 })).at(-1);
+    if ((last && last.containers !== undefined && gpuAnswered(last)) || Date.now() > end) return last;
+    await new Promise((r) => setTimeout(r, 250));
   }
 }

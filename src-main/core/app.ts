@@ -4,21 +4,27 @@ import path from 'node:path';
 import type Docker from 'dockerode';
 import type { OverallStatus } from '@shared/contract';
 import { createRouter, type Handlers } from '../router';
+import { subscriptionHandlers } from '../subscriptions';
 import { createBus } from './bus';
+import { controlAddress } from './control/address';
+import { listenControl, type ControlServer } from './control/server';
 import { createEngineMonitor } from './docker/engine';
 import { journalGpuFault, journalGpuStatus } from './gpu-journal';
-import { createFileSecretStore, SECRETS_FILE, type SecretStore } from './docker/secrets';
+import { createFileSecretStore, SECRETS_FILE, secretStorageInfo, type SecretStore } from './docker/secrets';
 import { createDockerService } from './docker/service';
 import { createHealthService } from './health/service';
-import { acquireInstanceLock } from './instance-lock';
+import { lifecycleHandlers } from './lifecycle/handlers';
+import { createLifecycle } from './lifecycle/service';
 import { log } from './log';
 import { createMetricsService } from './metrics';
 import { createSampler } from './sampler';
+import { acquireOwner, type Owner, type OwnerClaim } from './owner';
 import { overallStatus } from './status';
 import { createBackupService } from './store/backup-service';
-import { DB_FILE, openDatabase } from './store/db';
-import { createEventLog } from './store/events';
+import { DB_FILE, openDatabase, openDatabaseForReading, type Db } from './store/db';
+import { createEventLog, discardingJournal, onEngine } from './store/events';
 import { createJournalRetention } from './store/journal-retention';
+import { createRepositories } from './store/repositories';
 import { createSettingsStore } from './store/settings';
 
 export interface AppConfig {
@@ -37,26 +43,45 @@ export interface AppConfig {
   toolEnv?: NodeJS.ProcessEnv;
   /** How often queued metrics are committed (default 5 s). */
   metricsFlushMs?: number;
+  /**
+   * Who owns the data folder while this core runs (owner.ts), named to a second owner that is refused.
+   * 'desktop' and 'serve' also answer on the control socket once started. Default: an owner named by
+   * its pid alone (tests, benchmarks).
+   */
+  owner?: OwnerClaim;
+  /**
+   * A core for the read-only CLI commands when no app runs: it owns nothing and writes nothing — no
+   * owner lock, mlenv.db opened read-only, no journal rows, no health checks, no metrics, no backups.
+   */
+  readOnly?: boolean;
 }
 
 export function createApp(config: AppConfig) {
   const startedAt = Date.now();
-  const db = openDatabase(config.dataDir, config.sqliteBinding);
-  // Marks the data folder as in use (mlenv db restore refuses while it is); removed on dispose.
-  let lock: ReturnType<typeof acquireInstanceLock>;
+  const readOnly = config.readOnly === true;
+  const claim: OwnerClaim = config.owner ?? { transport: 'core' };
+  // Owned before anything is opened: a second owner is refused (OwnerRefused) before it touches the database.
+  const owner: Owner | undefined = readOnly ? undefined : acquireOwner(config.dataDir, { ...claim, version: config.version, startedAt }, { sqliteBinding: config.sqliteBinding });
+  let db: Db;
   try {
-    lock = acquireInstanceLock(config.dataDir, { version: config.version, startedAt });
+    db = readOnly ? openDatabaseForReading(config.dataDir, config.sqliteBinding) : openDatabase(config.dataDir, config.sqliteBinding);
   } catch (e) {
-    db.close();
+    owner?.release();
     throw e;
   }
-  const events = createEventLog(db);
-  const settings = createSettingsStore(db, events);
+  const events = readOnly ? discardingJournal(createEventLog(db)) : createEventLog(db);
+  /** Metrics, journal retention and backups: only an owner that keeps what it sees. */
+  const persists = !readOnly && config.persistMetrics !== false;
+  // Services get the repositories they use (core/store), never the database.
+  const repositories = createRepositories(db);
+  const settings = createSettingsStore(repositories.settings, events);
   const bus = createBus();
   const engine = createEngineMonitor({ bus, docker: config.docker });
   const secrets = config.secrets ?? createFileSecretStore(path.join(config.dataDir, SECRETS_FILE));
-  const docker = createDockerService({ db, bus, events, engine, secrets });
-  const health = createHealthService({ db, bus, events, docker, settings: () => settings.get().health });
+  const docker = createDockerService({ repositories, bus, events, engine, secrets });
+  // The one gate every create, start, unpause and restart passes (admission will sit in it).
+  const lifecycle = createLifecycle({ bus, images: docker.images, containers: docker.containers });
+  const health = createHealthService({ snapshots: repositories.healthSnapshots, bus, events, docker, settings: () => settings.get().health });
   bus.on('settings.changed', () => health.reschedule());
   const sampler = createSampler({
     bus,
@@ -70,8 +95,8 @@ export function createApp(config: AppConfig) {
     onGpuStatus: journalGpuStatus(events),
     onGpuFault: journalGpuFault(events),
   });
-  const metrics = createMetricsService({ db, bus, events, retention: () => settings.get().metrics, flushMs: config.metricsFlushMs });
-  const journalRetention = createJournalRetention({ db, events, settings: () => settings.get().journal });
+  const metrics = createMetricsService({ repository: repositories.metrics, bus, events, retention: () => settings.get().metrics, flushMs: config.metricsFlushMs });
+  const journalRetention = createJournalRetention({ events, settings: () => settings.get().journal });
   const backups = createBackupService({ db, dataDir: config.dataDir, bus, events, settings: () => settings.get().backup });
 
   let status: OverallStatus = overallStatus(undefined, engine.get(), settings.get().thresholds);
@@ -86,13 +111,16 @@ export function createApp(config: AppConfig) {
   bus.on('health.changed', refreshStatus); // a container turning critical reddens the tray at once
   bus.on('engine.status', (s) => {
     refreshStatus();
-    events.record({ type: `engine.${s.state}`, engine: docker.engines.get().name, outcome: s.state === 'unreachable' ? 'error' : 'ok', error: s.error, details: { host: s.host } });
+    // A one-shot command seeing the engine connected is no news: only the apps that watch it journal its changes.
+    if (claim.transport !== 'command') events.record({ type: `engine.${s.state}`, ...onEngine(docker.engines.get()), outcome: s.state === 'unreachable' ? 'error' : 'ok', error: s.error, details: { host: s.host } });
   });
 
   const handlers: Handlers = {
     ...docker.handlers,
+    ...lifecycleHandlers(lifecycle, docker.engines),
     ...health.handlers,
     ...backups.handlers,
+    ...subscriptionHandlers,
     'app.info': () => ({
       name: 'MLEnv Desktop',
       version: config.version,
@@ -103,6 +131,7 @@ export function createApp(config: AppConfig) {
       nodeVersion: process.versions.node,
       pid: process.pid,
       startedAt,
+      secretStorage: secretStorageInfo(secrets),
     }),
     'settings.get': () => settings.get(),
     'settings.update': ({ patch }) => {
@@ -124,15 +153,28 @@ export function createApp(config: AppConfig) {
   };
 
   const router = createRouter(handlers, {
+    // The journal keeps the whole message; an INTERNAL answer names only this row's id (router.ts).
     onFailure(name, error, cause) {
-      if (error.code === 'INTERNAL') log.error(`request ${name} failed`, { message: error.message, stack: (cause as Error)?.stack });
-      events.record({ type: 'request.failed', outcome: 'error', error: `${error.code}: ${error.message}`, details: { request: name } });
+      let eventId: number | undefined;
+      try {
+        if (!readOnly) eventId = events.record({ type: 'request.failed', outcome: 'error', error: `${error.code}: ${error.message}`, details: { request: name } });
+      } finally {
+        // Logged even when the journal cannot take it (the answer then points at the log).
+        if (error.code === 'INTERNAL') log.error(`request ${name} failed`, { eventId, message: error.message, stack: (cause as Error)?.stack });
+      }
+      return eventId;
     },
   });
 
+  let control: ControlServer | undefined;
+
   return {
     config,
+    /** This core's hold on the data folder; undefined for a read-only core. */
+    owner,
     db,
+    /** The repositories over `db` that the services were given (the events repository is `events`). */
+    repositories,
     bus,
     router,
     events,
@@ -141,6 +183,7 @@ export function createApp(config: AppConfig) {
     sampler,
     metrics,
     docker,
+    lifecycle,
     health,
     backups,
     journalRetention,
@@ -150,24 +193,29 @@ export function createApp(config: AppConfig) {
     async start() {
       engine.start();
       docker.start();
-      health.start();
-      if (config.persistMetrics !== false) {
+      if (!readOnly) health.start();
+      if (persists) {
         metrics.start();
         journalRetention.start();
         backups.start();
       }
       await sampler.start();
+      // Last, so that a CLI command that reaches the app finds it running.
+      if (claim.transport === 'desktop' || claim.transport === 'serve') {
+        control = await listenControl({ address: controlAddress(config.dataDir), router, bus, journal: events });
+      }
     },
     async dispose() {
+      await control?.close(); // no call starts after this
       sampler.stop();
-      if (config.persistMetrics !== false) metrics.stop(); // commits the last batch
+      if (persists) metrics.stop(); // commits the last batch
       health.stop();
       docker.stop();
       engine.stop();
       // A journal sweep or a backup in flight ends before its next step; only then does the database close.
       await Promise.all([journalRetention.stop(), backups.stop()]);
-      lock.release();
       db.close();
+      owner?.release();
     },
   };
 }

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import WebSocket from 'ws';
 import { REQUEST_NAMES } from '@shared/contract';
-import type { ServerFrame } from '@shared/wire';
 import { createApp, type App } from '../core/app';
 import { tmpDataDir } from '../test-support';
+import { connectWs } from '../test-support/ws-client';
 import { startServer } from './server';
 
 const TOKEN = 'test-token-0123456789abcdef';
@@ -31,38 +30,7 @@ const BEARER = { Authorization: `Bearer ${TOKEN}` };
 const JSON_BEARER = { ...BEARER, 'Content-Type': 'application/json' };
 
 /** A socket that collects frames; `call` resolves with the result frame of its id. */
-async function connect(headers: Record<string, string> = BEARER, query = '') {
-  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api/ws${query}`, { headers });
-  const frames: ServerFrame[] = [];
-  const waiters: ((f: ServerFrame) => void)[] = [];
-  ws.on('message', (d) => {
-    const f = JSON.parse(d.toString()) as ServerFrame;
-    frames.push(f);
-    waiters.forEach((w) => w(f));
-  });
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
-  });
-  const next = (pred: (f: ServerFrame) => boolean) =>
-    new Promise<ServerFrame>((resolve) => {
-      const found = frames.find(pred);
-      if (found) return resolve(found);
-      waiters.push((f) => pred(f) && resolve(f));
-    });
-  let id = 0;
-  return {
-    ws,
-    next,
-    sendRaw: (data: string) => ws.send(data),
-    async call(name: string, input: unknown) {
-      const myId = ++id;
-      ws.send(JSON.stringify({ type: 'call', id: myId, name, input }));
-      const f = await next((x) => x.type === 'result' && x.id === myId);
-      return f.type === 'result' ? f.result : undefined;
-    },
-  };
-}
+const connect = (headers: Record<string, string> = BEARER, query = '') => connectWs(server.port, headers, query);
 
 describe('serve mode', () => {
   it('answers /healthz without a token and 401 on /api without or with a wrong one, or with it in the query', async () => {
@@ -141,8 +109,9 @@ describe('serve mode', () => {
     expect(app.events.recent(5).every((e) => e.type === 'request.failed' || e.type.startsWith('engine.'))).toBe(true);
   });
 
-  it('pushes metrics.snapshot events to every connected client', async () => {
+  it('pushes metrics.snapshot events to a client that subscribed to them', async () => {
     const c = await connect();
+    expect(await c.call('events.subscribe', { names: ['metrics.snapshot'] })).toEqual({ ok: true, value: { subscribed: ['metrics.snapshot'] } });
     const frame = await c.next((f) => f.type === 'event' && f.name === 'metrics.snapshot');
     expect(frame).toMatchObject({ type: 'event', name: 'metrics.snapshot', payload: { host: { cpu: { cores: expect.any(Number) } } } });
     c.ws.close();
@@ -156,6 +125,64 @@ describe('serve mode', () => {
     expect((await fetch(`${base}/missing.js`)).status).toBe(404);
     const traversal = await fetch(`${base}/..%2f..%2f..%2fetc%2fpasswd`);
     expect(await traversal.text()).not.toContain('root:');
+  });
+
+  it("reports where registry secrets live, with serve mode's plain-file warning (app.info)", async () => {
+    const res = await fetch(`${base}/api/call/app.info`, { method: 'POST', headers: JSON_BEARER, body: '{}' });
+    const body = (await res.json()) as { value: { secretStorage: { backend: string; warning: string | null } } };
+    expect(body.value.secretStorage).toMatchObject({ backend: 'file', kind: 'file (secrets.json, mode 0600)' });
+    expect(body.value.secretStorage.warning).toMatch(/unencrypted in secrets\.json/);
+  });
+
+  it('answers an INTERNAL failure with a generic sentence and the journal event id; the journal keeps the details', async () => {
+    // A real failure inside the app: the backups folder is a file, so "Back up now" cannot create it.
+    writeFileSync(path.join(app.config.dataDir, 'backups'), 'in the way');
+    try {
+      const call = () => fetch(`${base}/api/call/db.backup`, { method: 'POST', headers: JSON_BEARER, body: '{}' });
+      const first = await call();
+      expect(first.status).toBe(500);
+      const body = (await first.json()) as { ok: false; error: { code: string; message: string; details: { eventId: number } } };
+      const eventId = body.error.details.eventId;
+      expect(body).toEqual({ ok: false, error: { code: 'INTERNAL', message: `Something went wrong inside MLEnv (journal event ${eventId})`, details: { eventId } } });
+      expect(JSON.stringify(body)).not.toContain(app.config.dataDir);
+      const row = app.events.recent(50).find((e) => e.id === eventId);
+      expect(row).toMatchObject({ type: 'request.failed', outcome: 'error', details: { request: 'db.backup' }, count: 1 });
+      expect(row!.error).toMatch(/^INTERNAL: EEXIST/);
+      expect(row!.error).toContain(path.join(app.config.dataDir, 'backups'));
+      // The same failure again is folded into the same row: the caller gets that row's id.
+      expect(await (await call()).json()).toEqual(body);
+      expect(app.events.recent(50).find((e) => e.id === eventId)).toMatchObject({ count: 2 });
+    } finally {
+      rmSync(path.join(app.config.dataDir, 'backups'));
+    }
+  });
+
+  it('answers a request that fails outside the router the same way, journaled', async () => {
+    const boom = await startServer({
+      app,
+      host: '127.0.0.1',
+      port: 0,
+      token: TOKEN,
+      staticDir: '/nonexistent',
+      routes: {
+        '/metrics': () => {
+          throw new Error('prom-client: registry at /srv/private broke');
+        },
+      },
+    });
+    try {
+      const res = await fetch(`http://127.0.0.1:${boom.port}/metrics`, { headers: BEARER });
+      expect(res.status).toBe(500);
+      const body = (await res.json()) as { error: { message: string; details: { eventId: number } } };
+      expect(body.error.message).toBe(`Something went wrong inside MLEnv (journal event ${body.error.details.eventId})`);
+      expect(app.events.recent(50).find((e) => e.id === body.error.details.eventId)).toMatchObject({
+        type: 'request.failed',
+        error: 'INTERNAL: prom-client: registry at /srv/private broke',
+        details: { path: '/metrics' },
+      });
+    } finally {
+      await boom.close();
+    }
   });
 
   it('reports a port already in use in plain words', async () => {

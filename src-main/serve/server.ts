@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { WS_PATH } from '@shared/wire';
 import type { App } from '../core/app';
 import { log } from '../core/log';
+import { internalErrorBody } from '../router';
 import { answerCall } from './call';
 import { createHostGuard, isJson, parseAllowHosts, parseTarget, pathForLog, type HostGuard } from './guard';
 import { json, refuse } from './reply';
@@ -58,8 +59,15 @@ export async function startServer(opts: ServeOptions) {
     },
     (req, res) => {
       void handle(req, res).catch((e: unknown) => {
-        log.error('serve: request failed', { path: pathForLog(req.url), message: (e as Error).message });
-        if (!res.headersSent) json(res, 500, { ok: false, error: { code: 'INTERNAL', message: (e as Error).message } });
+        // Journaled like a failed request; the client gets the generic sentence with the event's id.
+        let eventId: number | undefined;
+        try {
+          eventId = opts.app.events.record({ type: 'request.failed', outcome: 'error', error: `INTERNAL: ${(e as Error)?.message ?? String(e)}`, details: { path: pathForLog(req.url) } });
+        } catch {
+          // the journal is closed (shutting down): the log below still has it
+        }
+        log.error('serve: request failed', { eventId, path: pathForLog(req.url), message: (e as Error)?.message, stack: (e as Error)?.stack });
+        if (!res.headersSent) json(res, 500, { ok: false, error: internalErrorBody(eventId) });
         else res.destroy();
       });
     },

@@ -1,9 +1,9 @@
-// The contract over one WebSocket per browser tab: calls in, results and every bus event out.
+// The contract over one WebSocket per browser tab: calls in, results and the events it subscribed to out.
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { AppError } from '@shared/errors';
-import type { ClientFrame, ServerFrame } from '@shared/wire';
+import { parseFrame, type ServerFrame } from '@shared/wire';
 import type { App } from '../core/app';
 import { fireAndForget } from '../core/fire-and-forget';
 import { log } from '../core/log';
@@ -14,20 +14,7 @@ import { refuseUpgrade } from './reply';
 /** A client that falls this far behind stops getting events until it catches up. */
 const MAX_BUFFERED = 4 * 1024 * 1024;
 
-/** A frame from the socket, or the reason it is not one. */
-export function parseFrame(data: string): ClientFrame | AppError {
-  let f: unknown;
-  try {
-    f = JSON.parse(data);
-  } catch {
-    return new AppError('INVALID_INPUT', 'message is not JSON');
-  }
-  const o = f as Partial<ClientFrame> | null;
-  if (!o || typeof o !== 'object' || o.type !== 'call' || typeof o.id !== 'number' || typeof o.name !== 'string') {
-    return new AppError('INVALID_INPUT', 'message must be {"type":"call","id":<number>,"name":<string>,"input":…}');
-  }
-  return o as ClientFrame;
-}
+export { parseFrame } from '@shared/wire'; // one parser for the WebSocket and the control socket
 
 /**
  * Answers upgrade requests on `server`: `admit` returns the HTTP status that refuses one (400 bad
@@ -51,9 +38,9 @@ export function attachWebSocket(server: Server, app: App, admit: (req: IncomingM
   });
 
   function connect(ws: WebSocket) {
-    const ctx = connectionContext();
     const send = (frame: ServerFrame) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(frame));
-    const unsubscribe = app.bus.onAny((name, payload) => {
+    // This tab hears the events it subscribed to, and the lines of its own log follows.
+    const ctx = connectionContext(app.bus, (name, payload) => {
       if (ws.bufferedAmount < MAX_BUFFERED) send({ type: 'event', name, payload });
     });
     ws.on('message', (data) => {
@@ -65,10 +52,7 @@ export function attachWebSocket(server: Server, app: App, admit: (req: IncomingM
         app.events,
       );
     });
-    ws.on('close', () => {
-      unsubscribe();
-      ctx.close(); // e.g. log follows this tab opened end with it
-    });
+    ws.on('close', () => ctx.close()); // its subscriptions, and the log follows it opened, end with it
     ws.on('error', () => ws.terminate());
   }
 

@@ -3,21 +3,28 @@ import { AppError } from '@shared/errors';
 import { IPC_CALL, IPC_EVENT } from '@shared/wire';
 import type { App } from '../core/app';
 import { connectionContext } from '../router';
+import { isTrustedSender } from './app-origin';
 
 /** Electron IPC adapter: requests from our own window only, to the same router serve mode uses. */
 export function connectIpc(app: App, getWindow: () => BrowserWindow | undefined): () => void {
+  // Our window's top frame on an app:// page only (app-origin.ts holds the rule).
   const fromOurWindow = (e: IpcMainInvokeEvent) => {
     const win = getWindow();
-    return !!win && e.sender.id === win.webContents.id && !!e.senderFrame?.url.startsWith('file://');
+    const frame = e.senderFrame;
+    const windowContentsId = win && !win.isDestroyed() ? win.webContents.id : undefined;
+    return isTrustedSender({ contentsId: e.sender.id, frameUrl: frame?.url, isMainFrame: !!frame && frame.parent === null }, windowContentsId);
   };
 
-  // One connection per loaded page: what a page opened (log follows) ends when it reloads or closes.
+  // One connection per loaded page: it hears the events it subscribed to and the lines of its own
+  // log follows; what it opened ends when it reloads or closes.
   const pages = new Map<number, ReturnType<typeof connectionContext>>();
   const pageContext = (contents: WebContents) => {
     let ctx = pages.get(contents.id);
     if (!ctx) {
       const id = contents.id;
-      ctx = connectionContext();
+      ctx = connectionContext(app.bus, (name, payload) => {
+        if (!contents.isDestroyed()) contents.send(IPC_EVENT, name, payload);
+      });
       pages.set(id, ctx);
       const end = () => {
         pages.get(id)?.close();
@@ -33,13 +40,8 @@ export function connectIpc(app: App, getWindow: () => BrowserWindow | undefined)
     if (!fromOurWindow(e)) return { ok: false, error: new AppError('INVALID_INPUT', 'request from an unknown sender').toBody() };
     return app.router.dispatch(name, input, pageContext(e.sender));
   });
-  const unsubscribe = app.bus.onAny((name, payload) => {
-    const win = getWindow();
-    if (win && !win.isDestroyed()) win.webContents.send(IPC_EVENT, name, payload);
-  });
   return () => {
     ipcMain.removeHandler(IPC_CALL);
-    unsubscribe();
     for (const ctx of pages.values()) ctx.close();
     pages.clear();
   };

@@ -1,13 +1,15 @@
 // The Electron shell: the only code that imports 'electron'. Lifecycle, the single window, the tray.
-import { app as electronApp, BrowserWindow, Notification } from 'electron';
+import { app as electronApp, BrowserWindow, Notification, session } from 'electron';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createApp, type App } from '../core/app';
 import { fireAndForget } from '../core/fire-and-forget';
 import { log } from '../core/log';
 import { VERSION } from '../version';
+import { registerAppScheme, serveAppProtocol } from './app-protocol';
 import { connectIpc } from './ipc';
 import { createKeychainSecretStore } from './secrets';
+import { hardenSession } from './session';
 import { createTray } from './tray';
 import { createMainWindow } from './window';
 
@@ -21,6 +23,9 @@ function sqliteBinding(): string | undefined {
   const dev = path.join(appRoot, '.electron-native', 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
   return !electronApp.isPackaged && existsSync(dev) ? dev : undefined;
 }
+
+// Before `ready`, as Electron requires: the renderer's own scheme (app://mlenv/).
+registerAppScheme();
 
 if (!electronApp.requestSingleInstanceLock()) {
   electronApp.quit();
@@ -58,9 +63,13 @@ if (!electronApp.requestSingleInstanceLock()) {
 
   fireAndForget(
     electronApp.whenReady().then(async () => {
+      // Before any window: no permission the app does not use, and the renderer's files on app://.
+      hardenSession(session.defaultSession);
+      serveAppProtocol(path.join(distDir, 'renderer'));
       try {
         const dataDir = electronApp.getPath('userData');
-        core = createApp({ dataDir, version: VERSION, sqliteBinding: sqliteBinding(), secrets: createKeychainSecretStore(dataDir) });
+        // The desktop app owns the data folder (a second owner, e.g. mlenv serve, is refused in words) and answers the CLI on its control socket.
+        core = createApp({ dataDir, version: VERSION, sqliteBinding: sqliteBinding(), secrets: createKeychainSecretStore(dataDir), owner: { transport: 'desktop' } });
       } catch (e) {
         log.error('cannot start', { message: (e as Error).message });
         new Notification({ title: 'MLEnv Desktop cannot start', body: (e as Error).message }).show();

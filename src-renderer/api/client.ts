@@ -1,10 +1,43 @@
 import { AppError } from '@shared/errors';
 import type { Bridge, MlenvClient } from '@shared/wire';
 
-/** Wraps an untyped bridge (Electron preload or WebSocket) in the one typed client. */
+type Listener = { fn: (payload: never) => void };
+
+/**
+ * Wraps an untyped bridge (Electron preload or WebSocket) in the one typed client. The connection
+ * hears an event only while some listener here wants it: the first `on(name)` subscribes it
+ * (`events.subscribe`), the last one gone unsubscribes it, changes made in one tick go as one
+ * call each way, and after a reconnect every wanted name is subscribed again.
+ */
 export function createClient(bridge: Bridge): MlenvClient {
-  const handlers = new Map<string, Set<(payload: never) => void>>();
-  bridge.subscribe((name, payload) => handlers.get(name)?.forEach((h) => h(payload as never)));
+  const listeners = new Map<string, Set<Listener>>();
+  /** The names this client has asked the connection for. */
+  let asked = new Set<string>();
+  let syncQueued = false;
+
+  const ask = (request: 'events.subscribe' | 'events.unsubscribe', names: string[]) =>
+    void bridge.call(request, { names }).then((r) => {
+      if (!r.ok) console.warn(`${request} ${names.join(', ')}: ${r.error.message}`);
+    });
+  /** Brings the connection's subscriptions in line with the listeners, once per tick. */
+  const sync = () => {
+    if (syncQueued) return;
+    syncQueued = true;
+    queueMicrotask(() => {
+      syncQueued = false;
+      const add = [...listeners.keys()].filter((n) => !asked.has(n));
+      const drop = [...asked].filter((n) => !listeners.has(n));
+      asked = new Set(listeners.keys());
+      if (add.length) ask('events.subscribe', add);
+      if (drop.length) ask('events.unsubscribe', drop);
+    });
+  };
+
+  bridge.subscribe((name, payload) => listeners.get(name)?.forEach((l) => l.fn(payload as never)));
+  bridge.onReconnect?.(() => {
+    asked = new Set();
+    sync();
+  });
   return {
     async call(name, input) {
       const result = await bridge.call(name, input);
@@ -12,10 +45,16 @@ export function createClient(bridge: Bridge): MlenvClient {
       return result.value as never;
     },
     on(name, handler) {
-      let set = handlers.get(name);
-      if (!set) handlers.set(name, (set = new Set()));
-      set.add(handler as (p: never) => void);
-      return () => set.delete(handler as (p: never) => void);
+      let set = listeners.get(name);
+      if (!set) listeners.set(name, (set = new Set()));
+      const listener: Listener = { fn: handler as (p: never) => void };
+      set.add(listener);
+      sync();
+      return () => {
+        if (!set.delete(listener) || set.size > 0) return;
+        listeners.delete(name);
+        sync();
+      };
     },
   };
 }

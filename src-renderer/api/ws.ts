@@ -21,11 +21,14 @@ async function refused(): Promise<boolean> {
  * Serve mode's bridge: one WebSocket, authenticated by the session cookie, calls matched to replies
  * by id, reconnected with backoff. Calls made while disconnected wait for the connection (and fail
  * after a timeout). A socket refused for want of the cookie ends in 'unauthorized', without retries.
+ * Each reconnect is reported (`onReconnect`): the new socket is a new connection to subscribe again.
  */
 export function createWsBridge(onState: (s: LinkState) => void): Bridge {
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${WS_PATH}`;
   const pending = new Map<number, { resolve(e: Envelope<unknown>): void; timer: ReturnType<typeof setTimeout> }>();
   const listeners = new Set<(name: string, payload: unknown) => void>();
+  const reconnected = new Set<() => void>();
+  let everOpened = false;
   const queue: ClientFrame[] = [];
   let nextId = 1;
   let ws: WebSocket | undefined;
@@ -43,6 +46,9 @@ export function createWsBridge(onState: (s: LinkState) => void): Bridge {
       attempts = 0;
       onState('open');
       for (const f of queue.splice(0)) sock.send(JSON.stringify(f));
+      // A new socket is a new connection on the server, without the old one's subscriptions.
+      if (everOpened) reconnected.forEach((h) => h());
+      everOpened = true;
     };
     sock.onmessage = (m) => {
       const frame = JSON.parse(String(m.data)) as ServerFrame;
@@ -93,6 +99,10 @@ export function createWsBridge(onState: (s: LinkState) => void): Bridge {
     subscribe(handler) {
       listeners.add(handler);
       return () => listeners.delete(handler);
+    },
+    onReconnect(handler) {
+      reconnected.add(handler);
+      return () => reconnected.delete(handler);
     },
   };
 }

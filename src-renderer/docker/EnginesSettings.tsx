@@ -5,6 +5,8 @@ import { errorText } from './format';
 import { FormActions } from '../components/FormActions';
 
 type Kind = 'unix' | 'tcp' | 'ssh';
+const PLAIN_TCP =
+  'anyone on the network path can read and drive this engine (Docker’s own advice: never expose the daemon without TLS). MLEnv never sends registry logins to it: pulls go anonymous, and nvcr.io pulls that need your NGC key are refused.';
 const EMPTY = { kind: 'unix' as Kind, name: '', socketPath: '', host: '', port: '', ca: '', cert: '', key: '', username: '', privateKeyPath: '' };
 
 /** The engines the app talks to, and a form to add one (unix socket, tcp with TLS, ssh). */
@@ -50,7 +52,17 @@ export function EnginesSettings() {
             {engines.map((e) => (
               <tr key={e.id}>
                 <td>{e.name}</td>
-                <td className="mono">{e.status.host}</td>
+                <td className="mono">
+                  {e.status.host}
+                  {e.cleartext && (
+                    <>
+                      {' '}
+                      <span className="badge insecure" data-testid="engine-insecure" title={PLAIN_TCP}>
+                        insecure: plain TCP
+                      </span>
+                    </>
+                  )}
+                </td>
                 <td>
                   <span className={`badge engine-${e.status.state}`}>
                     <span className="dot" />
@@ -70,7 +82,7 @@ export function EnginesSettings() {
           Kind
           <select value={f.kind} onChange={(e) => setF({ ...f, kind: e.target.value as Kind })}>
             <option value="unix">unix socket</option>
-            <option value="tcp">tcp (TLS)</option>
+            <option value="tcp">tcp (TLS; plain TCP is insecure)</option>
             <option value="ssh">ssh</option>
           </select>
         </label>
@@ -81,6 +93,11 @@ export function EnginesSettings() {
         {f.kind === 'tcp' && text('ca', 'CA file', '/home/me/.docker/ca.pem')}
         {f.kind === 'tcp' && text('cert', 'Certificate file', '/home/me/.docker/cert.pem')}
         {f.kind === 'tcp' && text('key', 'Key file', '/home/me/.docker/key.pem')}
+        {f.kind === 'tcp' && !(f.ca || f.cert || f.key) && (
+          <p className="banner warning inline" data-testid="engine-plain-tcp-warning">
+            Without TLS files this is plain TCP, which is insecure: {PLAIN_TCP}
+          </p>
+        )}
         {f.kind === 'ssh' && text('username', 'User', 'me')}
         {f.kind === 'ssh' && text('privateKeyPath', 'Private key', '/home/me/.ssh/id_ed25519')}
         <FormActions label="Add engine" disabled={!f.name} error={error} />

@@ -3,7 +3,7 @@ import type { PullProgress } from '@shared/contract';
 import { formatBytes } from '@shared/units';
 import { api } from '../api';
 import { errorText } from './format';
-import { EMPTY, FIELDS, toLaunch, type Field, type Form } from './launch-form';
+import { dangerousKey, EMPTY, FIELDS, NO_CONSENTS, toLaunch, type Consents, type Field, type Form } from './launch-form';
 import { FormActions } from '../components/FormActions';
 
 const LABELS: Record<Field, [string, string]> = {
@@ -35,7 +35,9 @@ export function LaunchForm({ onLaunched }: { onLaunched: (id: string) => void })
   const [form, setForm] = useState<Form>(EMPTY);
   const [touched, setTouched] = useState<Set<Field>>(new Set());
   const [state, setState] = useState<{ kind: 'idle' | 'launching' } | { kind: 'error'; message: string }>({ kind: 'idle' });
-  const { input, errors } = useMemo(() => toLaunch(form), [form]);
+  const [consents, setConsents] = useState<Consents>(NO_CONSENTS);
+  const { input, errors, dangerous } = useMemo(() => toLaunch(form, consents), [form, consents]);
+  const confirmed = dangerous.length > 0 && consents.allowedMounts === dangerousKey(dangerous);
   const [pull, setPull] = useState<PullProgress>();
   // A launch pulls a missing image first: show its progress while the request runs.
   useEffect(() => {
@@ -55,6 +57,7 @@ export function LaunchForm({ onLaunched }: { onLaunched: (id: string) => void })
       const c = await api.call('containers.launch', input);
       setState({ kind: 'idle' });
       setForm(EMPTY);
+      setConsents(NO_CONSENTS);
       setTouched(new Set());
       onLaunched(c.id);
     } catch (err) {
@@ -96,6 +99,38 @@ export function LaunchForm({ onLaunched }: { onLaunched: (id: string) => void })
     <form className="card launch-form" onSubmit={(e) => void submit(e)} data-testid="launch-form">
       <h3>Launch a container</h3>
       <div className="launch-grid">{FIELDS.map(field)}</div>
+      <label className="consent">
+        <input type="checkbox" data-testid="launch-expose-ports" checked={consents.exposePorts} onChange={(e) => setConsents({ ...consents, exposePorts: e.target.checked })} />
+        <span>
+          Ports reachable from the network
+          <small className="muted field-hint">
+            {consents.exposePorts
+              ? 'Published on every address of the engine’s host, as docker run -p does: anyone who can reach that machine can reach them (a notebook without a token runs their code).'
+              : 'Off: published ports listen on 127.0.0.1, the engine’s host only. A port written with an address (0.0.0.0:8888:8888) keeps it.'}
+          </small>
+        </span>
+      </label>
+      {dangerous.length > 0 && (
+        <div className="banner warning inline consent" data-testid="launch-dangerous-mounts" role="group" aria-label="Dangerous mounts">
+          <p>These bind mounts hand the container the host:</p>
+          <ul>
+            {dangerous.map((d) => (
+              <li key={d.mount}>
+                <span className="mono">{d.mount}</span> exposes {d.risk}.
+              </li>
+            ))}
+          </ul>
+          <label>
+            <input
+              type="checkbox"
+              data-testid="launch-allow-dangerous"
+              checked={confirmed}
+              onChange={(e) => setConsents({ ...consents, allowedMounts: e.target.checked ? dangerousKey(dangerous) : null })}
+            />{' '}
+            Allow dangerous mounts: I trust this image with {dangerous.length === 1 ? 'this mount' : 'these mounts'}
+          </label>
+        </div>
+      )}
       <FormActions
         testId="launch-submit"
         label={state.kind === 'launching' ? 'Launching… (pulling if needed)' : 'Launch'}
@@ -105,6 +140,7 @@ export function LaunchForm({ onLaunched }: { onLaunched: (id: string) => void })
           !pull.done && (
             <span className="muted" data-testid="launch-pull">
               pulling {pull.ref}: {formatBytes(pull.current)} of {formatBytes(pull.total)}
+              {pull.warning && <span data-testid="launch-pull-warning"> · {pull.warning}</span>}
             </span>
           )
         }

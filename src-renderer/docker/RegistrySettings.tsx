@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import type { RegistryLogin } from '@shared/contract';
+import type { RegistryLogin, SecretStorage } from '@shared/contract';
 import { api } from '../api';
 import { errorText } from './format';
 import { FormActions } from '../components/FormActions';
@@ -9,8 +9,10 @@ export function RegistrySettings() {
   const [logins, setLogins] = useState<RegistryLogin[]>();
   const [f, setF] = useState({ registry: 'nvcr.io', username: '$oauthtoken', secret: '' });
   const [error, setError] = useState<string>();
+  const [storage, setStorage] = useState<SecretStorage>();
   const load = () => api.call('registries.list', {}).then(setLogins, (e: unknown) => setError(errorText(e)));
   useEffect(() => void load(), []);
+  useEffect(() => void api.call('app.info', {}).then((i) => setStorage(i.secretStorage), (e: unknown) => setError(errorText(e))), []);
   const save = async (e: FormEvent) => {
     e.preventDefault();
     try {
@@ -25,6 +27,16 @@ export function RegistrySettings() {
   return (
     <section className="card" data-testid="registry-settings">
       <h3>Registry credentials</h3>
+      {storage?.warning && (
+        <p className="banner warning inline" role="note" data-testid="secret-storage-warning" data-backend={storage.backend}>
+          {storage.warning}
+        </p>
+      )}
+      {storage && (
+        <p className="muted" data-testid="secret-storage">
+          Stored in: {storage.kind}
+        </p>
+      )}
       {logins?.length === 0 && <p className="empty">No logins: public images pull without one.</p>}
       {logins && logins.length > 0 && (
         <table className="table">

@@ -3,7 +3,7 @@ import continuations from '@shared/fixtures/cases/command-line-continuations.txt
 import quotedDeviceList from '@shared/fixtures/cases/gpus-quoted-device-list.txt?raw';
 import windowsDrive from '@shared/fixtures/cases/volume-windows-drive.txt?raw';
 import { launchSchema } from '@shared/contract';
-import { EMPTY, toLaunch } from './launch-form';
+import { dangerousKey, EMPTY, NO_CONSENTS, toLaunch } from './launch-form';
 
 describe('launch form → request', () => {
   it('turns the fields into a launch request the core accepts', () => {
@@ -72,5 +72,31 @@ describe('launch form → request', () => {
       volumes: expect.stringContaining('"/a:/b:nocopy" is not a volume: nocopy applies to named volumes only'),
       command: expect.stringContaining('| is a shell operator'),
     });
+  });
+  it('publishes on 127.0.0.1 unless “reachable from the network” is ticked', () => {
+    const form = { ...EMPTY, image: 'busybox', ports: '8888:8888' };
+    expect(toLaunch(form).input).not.toHaveProperty('exposePorts');
+    expect(launchSchema.parse(toLaunch(form).input).exposePorts).toBe(false);
+    expect(toLaunch(form, { ...NO_CONSENTS, exposePorts: true }).input).toMatchObject({ exposePorts: true });
+  });
+  it('asks about dangerous mounts, naming each and its risk; a consent holds for exactly those mounts', () => {
+    const form = { ...EMPTY, image: 'busybox', volumes: '/home/me:/w\n/var/run/docker.sock:/var/run/docker.sock\n/oops' };
+    const asked = toLaunch(form);
+    expect(asked.dangerous).toEqual([{ mount: '/var/run/docker.sock:/var/run/docker.sock', risk: expect.stringContaining('API socket') }]);
+    expect(asked.errors.volumes).toContain('the bind mount /var/run/docker.sock:/var/run/docker.sock exposes a container engine’s API socket');
+    expect(asked.input).not.toHaveProperty('allowDangerousMounts');
+
+    const consented = toLaunch(form, { ...NO_CONSENTS, allowedMounts: dangerousKey(asked.dangerous) });
+    expect(consented.errors).toEqual({});
+    expect(consented.input).toMatchObject({ allowDangerousMounts: true });
+    expect(launchSchema.safeParse(consented.input).success).toBe(true);
+
+    // Another dangerous mount added after the consent: asked again.
+    const changed = toLaunch({ ...form, volumes: `${form.volumes}\n/etc:/host-etc` }, { ...NO_CONSENTS, allowedMounts: dangerousKey(asked.dangerous) });
+    expect(changed.dangerous.map((d) => d.mount)).toEqual(['/var/run/docker.sock:/var/run/docker.sock', '/etc:/host-etc']);
+    expect(changed.input).not.toHaveProperty('allowDangerousMounts');
+    expect(changed.errors.volumes).toContain('allowDangerousMounts'); // submit stays blocked
+    // No dangerous mount: nothing asked, nothing sent.
+    expect(toLaunch({ ...form, volumes: '/home/me:/w' }, { ...NO_CONSENTS, allowedMounts: dangerousKey(asked.dangerous) })).toMatchObject({ dangerous: [], errors: {} });
   });
 });

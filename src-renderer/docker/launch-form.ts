@@ -1,7 +1,24 @@
 // The launch form's strings → the launch request, validated by the same schema the core uses.
 import { launchSchema, type LaunchInput } from '@shared/contract';
+import { dangerousMounts, type DangerousMount } from '@shared/dangerous-mounts';
 import { splitCommand } from '@shared/launch';
+import { parseVolume, type VolumeMount } from '@shared/volumes';
 import { errorText } from './format';
+
+/** The form's two consents, each off until the user ticks it. */
+export interface Consents {
+  /** "Reachable from the network": publish ports on every host address instead of 127.0.0.1. */
+  exposePorts: boolean;
+  /**
+   * The dangerous mounts the user confirmed, as dangerousKey gives them: a consent holds only for the
+   * exact mounts it was given for, so changing them asks again.
+   */
+  allowedMounts: string | null;
+}
+export const NO_CONSENTS: Consents = { exposePorts: false, allowedMounts: null };
+
+/** One string naming a set of dangerous mounts (what a consent was given for). */
+export const dangerousKey = (d: DangerousMount[]): string => d.map((m) => m.mount).join('\n');
 
 export const FIELDS = ['image', 'name', 'project', 'cpus', 'memory', 'shmSize', 'gpus', 'ports', 'env', 'volumes', 'command', 'restart', 'ipc', 'ulimits', 'runtime'] as const;
 export type Field = (typeof FIELDS)[number];
@@ -12,9 +29,22 @@ export const EMPTY: Form = { image: '', name: '', project: 'default', cpus: '', 
 const lines = (s: string) => s.split('\n').map((x) => x.trim()).filter(Boolean);
 const list = (s: string) => s.split(/[\n,]/).map((x) => x.trim()).filter(Boolean);
 
-/** Form strings → the launch request, plus per-field messages from the same parsers the core uses. */
-export function toLaunch(f: Form): { input: LaunchInput; errors: Partial<Record<Field, string>> } {
+/**
+ * Form strings and consents → the launch request, per-field messages from the same parsers the core
+ * uses, and the dangerous bind mounts among the volumes (each needs the user's confirmation, given as
+ * consents.allowedMounts for exactly these mounts).
+ */
+export function toLaunch(f: Form, consents: Consents = NO_CONSENTS): { input: LaunchInput; errors: Partial<Record<Field, string>>; dangerous: DangerousMount[] } {
   const errors: Partial<Record<Field, string>> = {};
+  const mounts = lines(f.volumes).flatMap((v): VolumeMount[] => {
+    try {
+      return [parseVolume(v)];
+    } catch {
+      return []; // its message comes from the schema below
+    }
+  });
+  const dangerous = dangerousMounts(mounts);
+  const allowDangerous = dangerous.length > 0 && consents.allowedMounts === dangerousKey(dangerous);
   let command: string[] | undefined;
   try {
     command = f.command.trim() ? splitCommand(f.command) : undefined;
@@ -39,6 +69,8 @@ export function toLaunch(f: Form): { input: LaunchInput; errors: Partial<Record<
     ...(list(f.ulimits).length ? { ulimits: list(f.ulimits) } : {}),
     ...(opt(f.runtime) ? { runtime: opt(f.runtime) } : {}),
     init: true,
+    ...(consents.exposePorts ? { exposePorts: true } : {}),
+    ...(allowDangerous ? { allowDangerousMounts: true } : {}),
   };
   const r = launchSchema.safeParse(input);
   if (!r.success) {
@@ -47,6 +79,6 @@ export function toLaunch(f: Form): { input: LaunchInput; errors: Partial<Record<
       if (FIELDS.includes(k) && !errors[k]) errors[k] = i.message;
     }
   }
-  return { input, errors };
+  return { input, errors, dangerous };
 }
 

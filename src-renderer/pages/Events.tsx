@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { JournalEvent } from '@shared/contract';
+import { JOURNAL_ACTORS, type JournalActor, type JournalEvent } from '@shared/contract';
 import { api } from '../api';
 import { errorText } from '../docker/format';
 
@@ -7,7 +7,7 @@ interface Filters {
   type: string;
   container: string;
   outcome: '' | 'ok' | 'error';
-  actor: '' | 'app' | 'user' | 'docker';
+  actor: '' | JournalActor;
   search: string;
 }
 
@@ -56,9 +56,11 @@ export function Events() {
           </select>
           <select value={f.actor} onChange={(e) => set('actor', e.target.value as Filters['actor'])}>
             <option value="">anyone</option>
-            <option value="user">user</option>
-            <option value="app">app</option>
-            <option value="docker">docker</option>
+            {JOURNAL_ACTORS.map((a) => (
+              <option key={a} value={a}>
+                {a}
+              </option>
+            ))}
           </select>
           <input type="search" placeholder="Search" value={f.search} onChange={(e) => set('search', e.target.value)} />
         </div>
@@ -97,7 +99,7 @@ export function Events() {
                   <td className="mono">{r.type}</td>
                   <td>{r.containerId ? <a href={`#/containers/${r.containerId}`}>{r.container ?? r.containerId.slice(0, 12)}</a> : (r.container ?? '')}</td>
                   <td className="mono">{r.image ?? ''}</td>
-                  <td>{r.engine ?? ''}</td>
+                  <td title={r.engine ?? undefined}>{r.engineName ?? r.engine ?? ''}</td>
                   <td>{r.actor}</td>
                   <td>{r.outcome === 'error' ? <span title={r.error ?? ''}>error: {r.error}</span> : 'ok'}</td>
                 </tr>

@@ -89,6 +89,11 @@ export function Images() {
               </span>
               {p.done && <button onClick={() => setPulls((m) => (m.delete(p.ref), new Map(m)))}>Hide</button>}
             </div>
+            {p.warning && (
+              <p className="muted" data-testid="pull-warning">
+                {p.warning}
+              </p>
+            )}
             <Bar value={pct(p.current, p.total)} label="total" testId="pull-total" />
             {p.layers.map((l) => (
               <div key={l.id} className="layer">

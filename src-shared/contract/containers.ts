@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { checkContainerName, checkProbePath, MAX_PROBE_PATH, parseEnv, parsePort, parseVolume } from '../launch';
+import { dangerousMountMessage, mountRisk } from '../dangerous-mounts';
 import { parseGpus, type DeviceRequest } from '../gpus';
+import { bindSpec } from '../volumes';
 import { parseBytes, parseCpus, parseUlimit } from '../units';
 import type { ContainerStats } from './container-stats';
 import { event, request } from './define';
@@ -9,6 +11,9 @@ import { via } from './parse';
 import { containerRef, engineId, imageRef } from './refs';
 
 export type ContainerState = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
+
+/** The state last asked for through MLEnv, which a reconciler holds a container to: launched or started (running), stopped, paused. */
+export type DesiredState = 'running' | 'stopped' | 'paused';
 
 export interface ContainerPort {
   containerPort: number;
@@ -55,6 +60,10 @@ export interface ContainerDetail extends ContainerSummary {
   runtime: string | null;
   /** For Jupyter images: the server's link found in the logs, on the published port; null when none. */
   jupyter: JupyterLink | null;
+  /** The spec MLEnv launched it with, secret env values masked (kept in the database); absent for one launched elsewhere. */
+  launchSpec?: LaunchSpec;
+  /** The state last asked for through MLEnv (a launch or start: running; a stop; a pause); absent when not known. */
+  desiredState?: DesiredState;
 }
 
 /** A Jupyter server's link, as the container's log announced it, rewritten for a browser on this machine. */
@@ -118,8 +127,23 @@ export const launchSchema = z
       .optional(),
     pull: z.enum(['missing', 'always', 'never']).default('missing'),
     start: z.boolean().default(true),
+    /**
+     * Publish ports on every host address (as plain `-p 8888:8888` does). Default false: a port
+     * without a host address in its spec binds 127.0.0.1, reachable from this machine only; an
+     * address written in the spec (0.0.0.0:8888:8888) is kept as written.
+     */
+    exposePorts: z.boolean().default(false),
+    /** Bind mounts that give the container the host (dangerousMounts: the engine's socket, /, /etc, …) are refused without it. */
+    allowDangerousMounts: z.boolean().default(false),
   })
-  .strict();
+  .strict()
+  .superRefine((spec, ctx) => {
+    if (spec.allowDangerousMounts) return;
+    for (const [i, v] of (spec.volumes ?? []).entries()) {
+      const risk = mountRisk(v);
+      if (risk) ctx.addIssue({ code: 'custom', path: ['volumes', i], message: dangerousMountMessage({ mount: bindSpec(v), risk }) });
+    }
+  });
 export type LaunchInput = z.input<typeof launchSchema>;
 export type LaunchSpec = z.output<typeof launchSchema>;
 

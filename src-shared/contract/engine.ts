@@ -33,6 +33,11 @@ export interface EngineInfo {
   id: string;
   name: string;
   kind: 'local' | 'unix' | 'tcp' | 'ssh';
+  /**
+   * Reached over plain TCP without TLS (an added tcp engine without TLS files, or DOCKER_HOST=tcp://…
+   * without DOCKER_TLS_VERIFY): anyone on the path can read and drive it; registry logins are never sent to it.
+   */
+  cleartext: boolean;
   status: EngineStatus;
 }
 

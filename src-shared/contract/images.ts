@@ -20,6 +20,7 @@ export interface LayerProgress {
 
 export interface PullProgress {
   ref: string;
+  /** The engine's id ('local' for the local engine). */
   engine: string;
   layers: LayerProgress[];
   /** Sums over the layers whose sizes are known. */
@@ -27,6 +28,8 @@ export interface PullProgress {
   total: number;
   done: boolean;
   error?: string;
+  /** Something the user should know about a pull that went ahead (a stored login not sent to a plain-TCP engine). */
+  warning?: string;
 }
 
 export interface RegistryLogin {

@@ -2,16 +2,17 @@
 // shared by the core, both transports and the renderer.
 import type { z } from 'zod';
 import { appRequests } from './app';
-import { backupsEvents, backupsRequests } from './backups';
-import type { EventDef, RequestDef } from './define';
-import { containersEvents, containersRequests } from './containers';
-import { engineEvents, engineRequests, enginesEvents, enginesRequests } from './engine';
-import { healthEvents, healthRequests } from './health';
-import { imagesEvents, imagesRequests } from './images';
+import { backupsRequests } from './backups';
+import type { RequestDef } from './define';
+import { containersRequests } from './containers';
+import { engineRequests, enginesRequests } from './engine';
+import { healthRequests } from './health';
+import { imagesRequests } from './images';
 import { journalRequests } from './journal';
-import { metricsEvents, metricsRequests } from './metrics';
-import { settingsEvents, settingsRequests } from './settings';
-import { statusEvents, statusRequests } from './status';
+import { metricsRequests } from './metrics';
+import { settingsRequests } from './settings';
+import { statusRequests } from './status';
+import { subscriptionRequests } from './subscriptions';
 
 export const requests = {
   ...appRequests,
@@ -25,30 +26,20 @@ export const requests = {
   ...metricsRequests,
   ...statusRequests,
   ...backupsRequests,
+  ...subscriptionRequests,
 } satisfies Record<string, RequestDef>;
 
-export const events = {
-  ...settingsEvents,
-  ...engineEvents,
-  ...enginesEvents,
-  ...containersEvents,
-  ...imagesEvents,
-  ...healthEvents,
-  ...metricsEvents,
-  ...statusEvents,
-  ...backupsEvents,
-} satisfies Record<string, EventDef>;
+export { events, EVENT_NAMES, isEventName, CONNECTION_EVENT_NAMES } from './events';
+export type { EventName, EventPayload, ConnectionEventName, BusEventName } from './events';
 
 export type Requests = typeof requests;
 export type RequestName = keyof Requests;
-export type EventName = keyof typeof events;
 
 /** What the caller sends (before zod defaults and transforms). */
 export type RequestInput<N extends RequestName> = z.input<Requests[N]['input']>;
 /** What the handler receives (after validation). */
 export type ParsedInput<N extends RequestName> = z.output<Requests[N]['input']>;
 export type RequestOutput<N extends RequestName> = NonNullable<Requests[N]['output']>;
-export type EventPayload<E extends EventName> = NonNullable<(typeof events)[E]['payload']>;
 
 export const REQUEST_NAMES = Object.keys(requests) as RequestName[];
 export const isRequestName = (n: unknown): n is RequestName =>
@@ -67,4 +58,5 @@ export type * from './settings';
 export type * from './status';
 export { DEFAULT_SETTINGS, settingsSchema, settingsPatchSchema } from './settings';
 export { launchSchema } from './containers';
+export { ACTORS, JOURNAL_ACTORS } from './journal';
 export { engineAddSchema } from './engine';

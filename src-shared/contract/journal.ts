@@ -1,6 +1,19 @@
 import { z } from 'zod';
 import { request } from './define';
 
+/**
+ * Who made a container operation happen, recorded on every journal row of the lifecycle gate: a
+ * person in the app or the browser (`user`), the `mlenv` command (`cli`), a one-click launch from
+ * the catalog, the reconciler of desired state, the tier manager, or MLEnv's own restart policy
+ * (Docker's restart policy acts without us: its restarts are `docker` rows).
+ */
+export const ACTORS = ['user', 'cli', 'one-click', 'reconciler', 'tier-manager', 'restart-policy'] as const;
+export type Actor = (typeof ACTORS)[number];
+
+/** Who wrote a journal row: an Actor, the app on its own (sampling, health, retention), or the engine (its /events stream). */
+export const JOURNAL_ACTORS = ['app', 'docker', ...ACTORS] as const;
+export type JournalActor = (typeof JOURNAL_ACTORS)[number];
+
 /** One `events` row as the Events page shows it. */
 export interface JournalEvent {
   id: number;
@@ -14,9 +27,12 @@ export interface JournalEvent {
   containerId: string | null;
   container: string | null;
   image: string | null;
+  /** The engine's id ('local' for the local engine). */
   engine: string | null;
+  /** The engine's name when the row was written (kept in details.engineName), for display. */
+  engineName: string | null;
   ports: unknown;
-  actor: string;
+  actor: JournalActor;
   outcome: string;
   error: string | null;
   details: unknown;
@@ -29,7 +45,7 @@ export const journalQuerySchema = z
     /** Container id (prefix) or name. */
     container: z.string().max(128).optional(),
     outcome: z.enum(['ok', 'error']).optional(),
-    actor: z.enum(['app', 'user', 'docker']).optional(),
+    actor: z.enum(JOURNAL_ACTORS).optional(),
     since: z.number().int().optional(),
     until: z.number().int().optional(),
     /** Free text within the type, names, image and error. */

@@ -6,7 +6,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LogLine } from '@shared/contract';
+import type { EventPayload, LogLine } from '@shared/contract';
 import { AppError } from '@shared/errors';
 import { realDocker, TEST_IMAGE, tmpDataDir, waitFor } from '../../test-support';
 import type { App } from '../app';
@@ -14,6 +14,8 @@ import { connectionContext } from '../../router';
 import { call, removeTestContainers, RUN, startApp, testLabels } from './test-helpers';
 
 const docker = await realDocker();
+/** How far the engine's clock may stand from ours (it is the same host's clock here; a remote engine's is not). */
+const SKEW_MS = 1000;
 const getText = (port: number) =>
   new Promise<string>((resolve, reject) => {
     http.get({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
@@ -179,6 +181,7 @@ describe.skipIf(!docker)('containers on the real engine', () => {
   });
 
   it('tails logs with stdout and stderr apart and follows new lines as events', async () => {
+    const launchedAt = Date.now();
     const c = await call(app, 'containers.launch', {
       image: TEST_IMAGE,
       name: `mlenv-t-logs-${RUN}`,
@@ -189,28 +192,37 @@ describe.skipIf(!docker)('containers on the real engine', () => {
     const tail = await waitFor(async () => {
       const l = await call(app, 'logs.tail', { id: c.id, tail: 100 });
       return l.length >= 3 && l;
-    }, 5000, 'first log lines');
+    }, 15_000, 'first log lines');
     expect(tail).toContainEqual(expect.objectContaining({ stream: 'stdout', text: 'to-out' }));
     expect(tail).toContainEqual(expect.objectContaining({ stream: 'stderr', text: 'to-err' }));
-    expect(tail.every((l) => typeof l.ts === 'number' && l.ts > Date.now() - 60_000)).toBe(true);
+    // The engine's timestamps, on the host's clock (dockerd runs here): written after the launch began and
+    // before the tail came back, give or take the engine's clock (SKEW_MS).
+    const tailedAt = Date.now();
+    for (const l of tail) {
+      expect(l.ts).toBeGreaterThanOrEqual(launchedAt - SKEW_MS);
+      expect(l.ts).toBeLessThanOrEqual(tailedAt + SKEW_MS);
+    }
 
     const got: LogLine[] = [];
     let ended = false;
     let followId = '';
-    const off = app.bus.on('logs.lines', (p) => {
-      if (p.followId !== followId) return;
+    const tab = connectionContext(app.bus, (name, payload) => {
+      const p = payload as EventPayload<'logs.lines'>;
+      if (name !== 'logs.lines' || p.followId !== followId) return;
       got.push(...p.lines);
       ended ||= p.ended === true;
     });
-    followId = (await call(app, 'logs.follow', { id: c.id, tail: 0 })).followId;
+    const opened = await app.router.dispatch('logs.follow', { id: c.id, tail: 0 }, tab);
+    if (!opened.ok) throw AppError.fromBody(opened.error);
+    followId = (opened.value as { followId: string }).followId;
     const lastSeen = Number(/tick-(\d+)/.exec(tail.filter((l) => l.text.startsWith('tick-')).at(-1)!.text)![1]);
-    await waitFor(() => got.filter((l) => l.text.startsWith('tick-')).length >= 5, 5000, 'five followed lines');
+    await waitFor(() => got.filter((l) => l.text.startsWith('tick-')).length >= 5, 15_000, 'five followed lines');
     const numbers = got.filter((l) => l.text.startsWith('tick-')).map((l) => Number(l.text.slice(5)));
     expect(numbers[0]).toBeGreaterThan(lastSeen - 1);
     expect(numbers).toEqual([...numbers].sort((a, b) => a - b)); // in order, none twice
     await call(app, 'containers.stop', { id: c.id, timeoutSeconds: 0 });
-    await waitFor(() => ended, 5000, 'the follow to end with the container');
-    off();
+    await waitFor(() => ended, 15_000, 'the follow to end with the container');
+    tab.close();
   });
 
   it('ends a log follow when the connection that opened it goes away', async () => {
@@ -221,7 +233,7 @@ describe.skipIf(!docker)('containers on the real engine', () => {
       init: true,
       labels: testLabels,
     });
-    const tab = connectionContext();
+    const tab = connectionContext(app.bus, () => undefined);
     const opened = await app.router.dispatch('logs.follow', { id: c.id, tail: 0 }, tab);
     if (!opened.ok) throw new Error(opened.error.message);
     const { followId } = opened.value as { followId: string };

@@ -1,46 +1,65 @@
-// Container lifecycle on any engine. Ours carry io.mlenv.* labels; others are listed read-only.
+// Containers on any engine: inspect, list, stop, pause, remove. Ours carry io.mlenv.* labels; others
+// are listed read-only. What makes a container run (create, start, unpause, restart) is the lifecycle
+// gate's (core/lifecycle); this module gets containers only as ContainerHandles, which cannot.
 // Every operation is an `events` row, success or failure, with the engine's own message.
 import type Docker from 'dockerode';
-import { existsSync } from 'node:fs';
-import type { ContainerDetail, ContainerSummary, LaunchSpec } from '@shared/contract';
+import type { Actor, ContainerDetail, ContainerSummary, LaunchSpec } from '@shared/contract';
 import { AppError } from '@shared/errors';
+import { isSecretEnvName, MASKED_VALUE } from '@shared/secret-env';
 import type { Bus } from '../bus';
-import type { Db } from '../store/db';
+import type { ContainerRepository } from '../store/containers';
 import type { EventLog } from '../store/events';
-import { buildCreateOptions, LABEL_MANAGED } from './create-options';
-import { LOCAL_ENGINE, type Engine } from './engines';
+import { containerHandle } from './container-handle';
+import { LABEL_MANAGED } from './create-options';
+import type { Engine } from './engines';
 import { toAppError } from './errors';
-import type { Images } from './images';
 import { findJupyter } from './jupyter';
 import { tailLogs } from './logs';
 import { detailFromInspect, summaryFromList } from './map';
 
-export type Op = 'start' | 'stop' | 'restart' | 'pause' | 'unpause';
+/** What this module does to a container; creating and running it are the lifecycle gate's. */
+export type Op = 'stop' | 'pause';
 
-export function createContainers(opts: { db: Db; bus: Bus; events: EventLog; images: Images }) {
-  const { events, bus } = opts;
-  const upsertInstance = opts.db.prepare(
-    `INSERT INTO container_instances (id, engine, name, image, project, spec, ports, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (id) DO UPDATE SET ports = excluded.ports`,
-  );
+/**
+ * The launch spec as container_instances keeps it: each env value whose name looks secret
+ * (isSecretEnvName) replaced by MASKED_VALUE. Nothing relaunches from the stored spec today; one
+ * that does must ask for those values again or read them from the SecretStore.
+ */
+export function specAtRest(spec: LaunchSpec): LaunchSpec {
+  return spec.env ? { ...spec, env: spec.env.map((e) => (isSecretEnvName(e.key) ? { key: e.key, value: MASKED_VALUE } : e)) } : spec;
+}
+
+export function createContainers(opts: { instances: ContainerRepository; bus: Bus; events: EventLog }) {
+  const { events, bus, instances } = opts;
+
+  /** Adds to `d` what the engine cannot tell and container_instances keeps: how MLEnv launched it, and what the user last asked for. */
+  function withKept(d: ContainerDetail): ContainerDetail {
+    const kept = instances.get(d.id);
+    if (kept?.spec) d.launchSpec = kept.spec;
+    else delete d.launchSpec;
+    if (kept?.desiredState) d.desiredState = kept.desiredState;
+    else delete d.desiredState;
+    return d;
+  }
 
   async function inspect(engine: Engine, id: string): Promise<ContainerDetail> {
     let info: Docker.ContainerInspectInfo;
     try {
-      info = await engine.docker.getContainer(id).inspect();
+      info = await containerHandle(engine, id).inspect();
     } catch (e) {
       if ((e as { statusCode?: number }).statusCode === 404) throw new AppError('NOT_FOUND', `no container "${id}" on engine ${engine.name}`);
       throw toAppError(e, `inspect container ${id}`, engine.name);
     }
     const d = detailFromInspect(info, engine.id);
+    withKept(d);
     if (d.managed && d.state === 'running' && d.ports.some((p) => p.hostPort)) {
-      const lines = await tailLogs(engine.docker.getContainer(info.Id), info.Config.Tty, 300, false).catch(() => []);
+      const lines = await tailLogs(containerHandle(engine, info.Id), info.Config.Tty, 300, false).catch(() => []);
       d.jupyter = findJupyter(lines, d.ports);
     }
     return d;
   }
 
-  /** Resolves an id, id prefix or name to a managed container, refusing containers we did not create. */
+  /** Resolves an id, id prefix or name to a managed container; UNSUPPORTED for containers we did not create, NOT_FOUND for none. */
   async function managed(engine: Engine, id: string, doing: string): Promise<ContainerDetail> {
     const d = await inspect(engine, id);
     if (!d.managed) {
@@ -49,14 +68,16 @@ export function createContainers(opts: { db: Db; bus: Bus; events: EventLog; ima
     return d;
   }
 
-  const record = (type: string, d: Pick<ContainerSummary, 'id' | 'name' | 'image' | 'ports'>, engine: Engine, extra: { error?: string; details?: unknown; actor?: 'app' | 'user' } = {}) =>
+  /** One journal row about container `d`: ok, or an error with its message; `actor` who asked (default 'user'). */
+  const record = (type: string, d: Partial<Pick<ContainerSummary, 'id' | 'name' | 'image' | 'ports'>>, engine: Engine, extra: { error?: string; details?: unknown; actor?: Actor } = {}) =>
     events.record({
       type,
       containerId: d.id,
       container: d.name,
       image: d.image,
-      engine: engine.name,
-      ports: d.ports.length ? d.ports : undefined,
+      engine: engine.id,
+      engineName: engine.name,
+      ports: d.ports?.length ? d.ports : undefined,
       actor: extra.actor ?? 'user',
       outcome: extra.error ? 'error' : 'ok',
       error: extra.error,
@@ -65,6 +86,21 @@ export function createContainers(opts: { db: Db; bus: Bus; events: EventLog; ima
 
   return {
     inspect,
+    managed,
+    record,
+
+    /**
+     * Keeps what the app knows of a container it just launched (with `spec`, kept without secret
+     * values: specAtRest) or started, restarted or unpaused (container_instances): its ports, and
+     * running as the state the user asked for (stopped for a launch that did not start it). `d` is
+     * brought up to date with it (launchSpec, desiredState).
+     */
+    remember(engine: Engine, d: ContainerDetail, spec?: LaunchSpec): void {
+      const row = { id: d.id, engine: engine.id, name: d.name, image: d.image, ports: d.ports, createdAt: d.created || Date.now() };
+      if (spec) instances.recordLaunch({ ...row, project: spec.project, spec: specAtRest(spec), desiredState: spec.start ? 'running' : 'stopped' });
+      else instances.recordStart({ ...row, project: d.project ?? 'default' });
+      withKept(d); // the detail the caller returns says so too
+    },
 
     async list(engine: Engine, all = true): Promise<ContainerSummary[]> {
       try {
@@ -75,84 +111,40 @@ export function createContainers(opts: { db: Db; bus: Bus; events: EventLog; ima
       }
     },
 
-    async launch(engine: Engine, spec: LaunchSpec): Promise<ContainerDetail> {
-      const label = spec.name ?? spec.image;
-      const fail = (e: unknown, doing: string, id?: string): never => {
-        const err = toAppError(e, doing, engine.name);
-        events.record({ type: 'container.launch', containerId: id, container: spec.name, image: spec.image, engine: engine.name, actor: 'user', outcome: 'error', error: err.message });
-        throw err;
-      };
-      // Checks the engine cannot do for us before anything reaches it.
-      if (engine.id === LOCAL_ENGINE) {
-        for (const v of spec.volumes ?? []) {
-          // Docker Desktop on Windows reads a /… source as a path in its Linux VM (/var/run/docker.sock): not ours to check.
-          if (v.type === 'bind' && !(process.platform === 'win32' && v.source.startsWith('/')) && !existsSync(v.source)) {
-            fail(new AppError('INVALID_INPUT', `volume ${v.source}:${v.target}: the host folder ${v.source} does not exist; create it or pick an existing folder`), `launch ${label}`);
-          }
-        }
-      }
-      const present = await opts.images.exists(engine, spec.image).catch((e: unknown) => fail(e, `launch ${label}`));
-      if (spec.pull === 'always' || (!present && spec.pull === 'missing')) await opts.images.pull(engine, spec.image).catch((e: unknown) => fail(e, `launch ${label}`));
-      else if (!present) fail(new AppError('NOT_FOUND', `image ${spec.image} is not on engine ${engine.name} and pull is "never"`), `launch ${label}`);
-
-      const createOpts = buildCreateOptions(spec);
-      let container: Docker.Container;
-      try {
-        container = await engine.docker.createContainer(createOpts);
-      } catch (e) {
-        return fail(e, `create ${label}`);
-      }
-      if (spec.start) {
-        try {
-          await container.start();
-        } catch (e) {
-          // A container that could not start (port taken, bad runtime) would only hold its name: remove it.
-          await container.remove({ force: true }).catch(() => undefined);
-          return fail(e, `start ${label}`, container.id);
-        }
-      }
-      const d = await inspect(engine, container.id);
-      upsertInstance.run(d.id, engine.id, d.name, d.image, spec.project, JSON.stringify(spec), JSON.stringify(d.ports), d.created || Date.now());
-      record('container.launch', d, engine, { details: { state: d.state, nanoCpus: d.nanoCpus, memory: d.memory, gpus: d.gpus } });
-      bus.emit('containers.changed', { engine: engine.id, id: d.id, name: d.name, action: 'launch' });
-      return d;
-    },
-
-    async operate(engine: Engine, id: string, op: Op, timeoutSeconds?: number): Promise<ContainerDetail> {
+    async operate(engine: Engine, id: string, op: Op, timeoutSeconds?: number, actor: Actor = 'user'): Promise<ContainerDetail> {
       const before = await managed(engine, id, `${op} ${id}`);
-      const c = engine.docker.getContainer(before.id);
+      const c = containerHandle(engine, before.id);
       try {
         if (op === 'stop') await c.stop(timeoutSeconds !== undefined ? { t: timeoutSeconds } : {});
-        else if (op === 'restart') await c.restart(timeoutSeconds !== undefined ? { t: timeoutSeconds } : {});
-        else await c[op]();
+        else await c.pause();
       } catch (e) {
         const err = toAppError(e, `${op} ${before.name}`, engine.name);
-        record(`container.${op}`, before, engine, { error: err.message });
+        record(`container.${op}`, before, engine, { error: err.message, actor });
         throw err;
       }
+      instances.setDesiredState(before.id, op === 'stop' ? 'stopped' : 'paused');
       const d = await inspect(engine, before.id);
-      if (op === 'start' || op === 'restart') upsertInstance.run(d.id, engine.id, d.name, d.image, d.project ?? 'default', '{}', JSON.stringify(d.ports), d.created);
-      record(`container.${op}`, d, engine);
+      record(`container.${op}`, d, engine, { actor });
       bus.emit('containers.changed', { engine: engine.id, id: d.id, name: d.name, action: op });
       return d;
     },
 
-    async remove(engine: Engine, id: string, force: boolean): Promise<{ id: string; removed: true }> {
+    async remove(engine: Engine, id: string, force: boolean, actor: Actor = 'user'): Promise<{ id: string; removed: true }> {
       const d = await managed(engine, id, `remove ${id}`);
       if ((d.state === 'running' || d.state === 'paused' || d.state === 'restarting') && !force) {
         const err = new AppError('CONFLICT', `container ${d.name} is ${d.state}: stop it first, or remove it with force`);
-        record('container.remove', d, engine, { error: err.message });
+        record('container.remove', d, engine, { error: err.message, actor });
         throw err;
       }
       try {
-        await engine.docker.getContainer(d.id).remove({ force });
+        await containerHandle(engine, d.id).remove({ force });
       } catch (e) {
         const err = toAppError(e, `remove ${d.name}`, engine.name);
-        record('container.remove', d, engine, { error: err.message });
+        record('container.remove', d, engine, { error: err.message, actor });
         throw err;
       }
-      opts.db.prepare('UPDATE container_instances SET removed_at = ? WHERE id = ?').run(Date.now(), d.id);
-      record('container.remove', d, engine, { details: { force } });
+      instances.markRemoved(d.id, Date.now());
+      record('container.remove', d, engine, { details: { force }, actor });
       bus.emit('containers.changed', { engine: engine.id, id: d.id, name: d.name, action: 'remove' });
       return { id: d.id, removed: true };
     },

@@ -16,6 +16,8 @@ const common = {
   cpuset: '0-7',
   volumes: ['/home/user/work:/workspace/work'],
   ports: ['8888:8888'],
+  // The fixtures are `docker run -p 8888:8888`: every host address, which here is asked for by name.
+  exposePorts: true,
 };
 const withoutOurs = ({ Labels, ...rest }: ReturnType<typeof buildCreateOptions>) => {
   expect(Labels).toEqual({ 'io.mlenv.managed': 'true', 'io.mlenv.project': 'default' });
@@ -37,11 +39,27 @@ describe('buildCreateOptions', () => {
     const opts = buildCreateOptions(
       launchSchema.parse({ image: 'busybox', ports: ['80', '127.0.0.1:0:53/udp'], project: 'vision', runtime: 'nvidia', restart: 'on-failure', probe: { kind: 'http', port: 80, path: '/ready' }, labels: { 'org.x': 'y' } }),
     );
-    expect(opts.HostConfig?.PortBindings).toEqual({ '80/tcp': [{ HostPort: '' }], '53/udp': [{ HostIp: '127.0.0.1', HostPort: '' }] });
+    expect(opts.HostConfig?.PortBindings).toEqual({ '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }], '53/udp': [{ HostIp: '127.0.0.1', HostPort: '' }] });
     expect(opts.ExposedPorts).toEqual({ '80/tcp': {}, '53/udp': {} });
     expect(opts.Labels).toEqual({ 'org.x': 'y', 'io.mlenv.managed': 'true', 'io.mlenv.project': 'vision', 'io.mlenv.probe': 'http:80/ready' });
     expect(opts.HostConfig).toMatchObject({ Runtime: 'nvidia', RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 0 } });
     expect(parseProbeLabel(opts.Labels!['io.mlenv.probe'])).toEqual({ kind: 'http', port: 80, path: '/ready' });
+  });
+  it('publishes on 127.0.0.1 unless exposePorts, and keeps an address written in the spec', () => {
+    const bindings = (input: object) => buildCreateOptions(launchSchema.parse({ image: 'busybox', ...input })).HostConfig?.PortBindings;
+    expect(bindings({ ports: ['8888:8888', '0:80/udp', '6006'] })).toEqual({
+      '8888/tcp': [{ HostIp: '127.0.0.1', HostPort: '8888' }],
+      '80/udp': [{ HostIp: '127.0.0.1', HostPort: '' }],
+      '6006/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }],
+    });
+    // "Reachable from the network": no HostIp, as plain `-p 8888:8888` sends it (every address, IPv4 and IPv6).
+    expect(bindings({ ports: ['8888:8888'], exposePorts: true })).toEqual({ '8888/tcp': [{ HostPort: '8888' }] });
+    // Written addresses win either way.
+    expect(bindings({ ports: ['0.0.0.0:8888:8888', '192.168.1.20:0:80'] })).toEqual({
+      '8888/tcp': [{ HostIp: '0.0.0.0', HostPort: '8888' }],
+      '80/tcp': [{ HostIp: '192.168.1.20', HostPort: '' }],
+    });
+    expect(bindings({ ports: ['127.0.0.1:8888:8888'], exposePorts: true })).toEqual({ '8888/tcp': [{ HostIp: '127.0.0.1', HostPort: '8888' }] });
   });
   it('a caller cannot unset our managed label', () => {
     const opts = buildCreateOptions(launchSchema.parse({ image: 'busybox', labels: { 'io.mlenv.managed': 'false' } }));

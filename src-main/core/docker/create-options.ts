@@ -9,6 +9,8 @@ import { bindSpec } from '@shared/volumes';
 export const LABEL_MANAGED = 'io.mlenv.managed';
 export const LABEL_PROJECT = 'io.mlenv.project';
 export const LABEL_PROBE = 'io.mlenv.probe';
+/** Where a published port binds unless the launch says exposePorts or writes an address. */
+export const LOOPBACK = '127.0.0.1';
 
 export interface ProbeSpec {
   kind: 'tcp' | 'http';
@@ -62,8 +64,10 @@ export function buildCreateOptions(spec: LaunchSpec): Docker.ContainerCreateOpti
     for (const p of spec.ports) {
       const key = `${p.containerPort}/${p.protocol}`;
       exposed[key] = {};
-      // HostPort "" asks the engine for any free port, as `-p 80` does.
-      (bindings[key] ??= []).push({ ...(p.hostIp ? { HostIp: p.hostIp } : {}), HostPort: p.hostPort ? String(p.hostPort) : '' });
+      // HostPort "" asks the engine for any free port, as `-p 80` does. No address in the spec: loopback
+      // only unless the user chose "reachable from the network" (then every address, as `-p` does).
+      const hostIp = p.hostIp ?? (spec.exposePorts ? undefined : LOOPBACK);
+      (bindings[key] ??= []).push({ ...(hostIp ? { HostIp: hostIp } : {}), HostPort: p.hostPort ? String(p.hostPort) : '' });
     }
     hc.PortBindings = bindings;
   }

@@ -12,9 +12,9 @@ import { tmpDataDir, waitFor } from '../../test-support';
 import { createBus } from '../bus';
 import { openDatabase } from '../store/db';
 import { createEventLog } from '../store/events';
+import { createRepositories } from '../store/repositories';
 import { LABEL_MANAGED } from './create-options';
 import { createEngineMonitor } from './engine';
-import { queryJournal } from './journal';
 import { createFileSecretStore } from './secrets';
 import { createDockerService } from './service';
 
@@ -93,7 +93,7 @@ describe('Podman events through the Docker service', () => {
     const bus = createBus();
     const events = createEventLog(db);
     const monitor = createEngineMonitor({ bus, docker: new Docker({ socketPath: path.join(dir, 'podman.sock') }) });
-    const service = createDockerService({ db, bus, events, engine: monitor, secrets: createFileSecretStore(path.join(dir, 'secrets.json')) });
+    const service = createDockerService({ repositories: createRepositories(db), bus, events, engine: monitor, secrets: createFileSecretStore(path.join(dir, 'secrets.json')) });
     const changed: ContainersChanged[] = [];
     bus.on('containers.changed', (c) => changed.push(c));
     const heard: string[] = [];
@@ -109,18 +109,18 @@ describe('Podman events through the Docker service', () => {
     });
 
     const rows = await waitFor(() => {
-      const r = queryJournal(db, { type: 'docker.', limit: 50 });
+      const r = events.query({ type: 'docker.', limit: 50 });
       return r.length >= 4 && r;
     }, 10_000, 'four docker.* journal rows');
     expect(
       rows
         .reverse()
-        .map((r) => ({ type: r.type, container: r.container, outcome: r.outcome, error: r.error, details: r.details, engine: r.engine })),
+        .map((r) => ({ type: r.type, container: r.container, outcome: r.outcome, error: r.error, details: r.details, engine: r.engine, engineName: r.engineName })),
     ).toEqual([
-      { type: 'docker.health_status', container: 'healthcheck-demo', outcome: 'ok', error: null, details: { status: 'healthy' }, engine: 'Local' },
-      { type: 'docker.health_status', container: 'healthy', outcome: 'ok', error: null, details: { status: 'starting' }, engine: 'Local' },
-      { type: 'docker.die', container: 'healthy', outcome: 'error', error: 'exited with code 2', details: { exitCode: 2 }, engine: 'Local' },
-      { type: 'docker.destroy', container: 'healthy', outcome: 'ok', error: null, details: null, engine: 'Local' },
+      { type: 'docker.health_status', container: 'healthcheck-demo', outcome: 'ok', error: null, details: { status: 'healthy' }, engine: 'local', engineName: 'Local' },
+      { type: 'docker.health_status', container: 'healthy', outcome: 'ok', error: null, details: { status: 'starting' }, engine: 'local', engineName: 'Local' },
+      { type: 'docker.die', container: 'healthy', outcome: 'error', error: 'exited with code 2', details: { exitCode: 2 }, engine: 'local', engineName: 'Local' },
+      { type: 'docker.destroy', container: 'healthy', outcome: 'ok', error: null, details: null, engine: 'local', engineName: 'Local' },
     ]);
     expect(heard).toEqual(['health_status: healthy', 'health_status: starting', 'die', 'destroy']);
     expect(changed.map((c) => c.action)).toEqual(['health_status', 'health_status', 'die', 'destroy']);

@@ -39,7 +39,7 @@ describe.skipIf(!enabled)('dockerd killed and restarted while the app runs', () 
     await ensureDockerd();
     app = await startApp(tmpDataDir(), docker);
     app.bus.on('engine.status', (s) => statuses.push({ at: Date.now(), s }));
-    await waitFor(() => app.docker.isWatching(), 5000, 'the event stream to open');
+    await waitFor(() => app.docker.isWatching(), 15_000, 'the event stream to open');
   });
   afterAll(async () => {
     // Whatever happened above, leave dockerd running for whoever comes next.
@@ -62,15 +62,19 @@ describe.skipIf(!enabled)('dockerd killed and restarted while the app runs', () 
     await waitFor(ping, 60_000, 'dockerd to answer again');
     const back = Date.now();
     await waitFor(() => app.engine.get().state === 'connected', 5000, 'the app to reconnect within 5 s');
-    const reconnectMs = statuses.find((x) => x.s.state === 'connected' && x.at >= back - 1000)!.at - back;
-    expect(reconnectMs).toBeLessThanOrEqual(5000);
-    expect(statuses.map((x) => x.s.state)).toEqual(expect.arrayContaining(['unreachable', 'connected']));
-    await waitFor(() => app.docker.isWatching(), 5000, 'the event stream to reopen');
+    // The reconnection is the first `connected` after the last `unreachable`: the app may well have found
+    // the engine before this test's own ping did (then the figure is negative, and within 5 s all the same).
+    const lastDown = statuses.findLastIndex((x) => x.s.state === 'unreachable');
+    expect(lastDown, 'an unreachable status on the bus').toBeGreaterThanOrEqual(0);
+    const up = statuses.slice(lastDown + 1).find((x) => x.s.state === 'connected');
+    expect(up, 'a connected status after the last unreachable one').toBeDefined();
+    expect(up!.at - back).toBeLessThanOrEqual(5000);
+    await waitFor(() => app.docker.isWatching(), 15_000, 'the event stream to reopen');
 
     // A container started behind the app's back still reaches the journal: the stream carries on.
     const c = await docker.createContainer({ Image: TEST_IMAGE, Cmd: ['true'], Labels: { ...testLabels, 'io.mlenv.managed': 'true', 'io.mlenv.project': 'restart' } });
     await c.start();
-    await waitFor(async () => (await call(app, 'events.list', { container: c.id })).some((r) => r.type === 'docker.start'), 5000, 'docker.start in the journal');
+    await waitFor(async () => (await call(app, 'events.list', { container: c.id })).some((r) => r.type === 'docker.start'), 15_000, 'docker.start in the journal');
     const journal = await call(app, 'events.list', { type: 'engine.' });
     expect(journal.map((r) => r.type)).toEqual(expect.arrayContaining(['engine.unreachable', 'engine.connected']));
   }, 120_000);

@@ -57,9 +57,9 @@ describe.skipIf(!docker)('engine monitor (real dockerd)', () => {
     expect(monitor.get().error).toMatch(/ENOENT|ECONNREFUSED/);
 
     const proxy = await proxyEngine(socketPath);
-    await waitFor(() => monitor.get().state === 'connected', 5000, 'the engine connected'); // backoff is capped at 3 s
+    await waitFor(() => monitor.get().state === 'connected', 15_000, 'the engine connected'); // backoff is capped at 3 s
     proxy.close();
-    await waitFor(() => monitor.get().state === 'unreachable', 5000, 'the engine unreachable');
+    await waitFor(() => monitor.get().state === 'unreachable', 15_000, 'the engine unreachable');
     expect(states).toEqual(['unreachable', 'connected', 'unreachable']);
   });
 });

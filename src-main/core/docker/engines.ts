@@ -6,8 +6,8 @@ import { randomUUID } from 'node:crypto';
 import type { EngineAdd, EngineInfo } from '@shared/contract';
 import { AppError } from '@shared/errors';
 import type { Bus } from '../bus';
-import type { Db } from '../store/db';
-import type { EventLog } from '../store/events';
+import type { EngineRepository } from '../store/engines';
+import { onEngine, type EventLog } from '../store/events';
 import { createEngineMonitor, type EngineMonitor } from './engine';
 import { fireAndForget } from '../fire-and-forget';
 
@@ -19,6 +19,20 @@ export interface Engine {
   kind: EngineInfo['kind'];
   docker: Docker;
   monitor: EngineMonitor;
+  /** The unix socket (or Windows named pipe) the Engine API is reached on; null over TCP or SSH. */
+  socketPath: string | null;
+  /** Reached over plain TCP without TLS: whatever is sent (registry logins included) crosses the network readable. */
+  cleartext: boolean;
+}
+
+/**
+ * How dockerode reaches an engine, read from its modem (which resolved DOCKER_HOST, DOCKER_TLS_VERIFY
+ * and the options): a socket path, or a host with protocol http (plain TCP), https (TLS) or ssh.
+ */
+export function engineTransport(docker: Docker): Pick<Engine, 'socketPath' | 'cleartext'> {
+  const modem = docker.modem as unknown as { socketPath?: string; host?: string; protocol?: string };
+  const socketPath = !modem.host && modem.socketPath ? String(modem.socketPath) : null;
+  return { socketPath, cleartext: socketPath === null && modem.protocol === 'http' };
 }
 
 function dockerFor(spec: EngineAdd): { docker: Docker; host: string } {
@@ -53,12 +67,12 @@ function dockerFor(spec: EngineAdd): { docker: Docker; host: string } {
   }
 }
 
-export function createEngines(opts: { db: Db; bus: Bus; events: EventLog; local: EngineMonitor }) {
+export function createEngines(opts: { stored: EngineRepository; bus: Bus; events: EventLog; local: EngineMonitor }) {
   const engines = new Map<string, Engine>();
-  engines.set(LOCAL_ENGINE, { id: LOCAL_ENGINE, name: 'Local', kind: 'local', docker: opts.local.docker, monitor: opts.local });
+  engines.set(LOCAL_ENGINE, { id: LOCAL_ENGINE, name: 'Local', kind: 'local', docker: opts.local.docker, monitor: opts.local, ...engineTransport(opts.local.docker) });
   let started = false;
 
-  const info = (e: Engine): EngineInfo => ({ id: e.id, name: e.name, kind: e.kind, status: e.monitor.get() });
+  const info = (e: Engine): EngineInfo => ({ id: e.id, name: e.name, kind: e.kind, cleartext: e.cleartext, status: e.monitor.get() });
   const list = (): EngineInfo[] => [...engines.values()].map(info);
   const changed = () => opts.bus.emit('engines.changed', list());
   opts.local.subscribe(changed);
@@ -70,21 +84,22 @@ export function createEngines(opts: { db: Db; bus: Bus; events: EventLog; local:
       docker,
       host,
       onChange: (s) => {
-        opts.events.record({ type: `engine.${s.state}`, engine: spec.name, outcome: s.state === 'unreachable' ? 'error' : 'ok', error: s.error });
+        opts.events.record({ type: `engine.${s.state}`, engine: id, engineName: spec.name, outcome: s.state === 'unreachable' ? 'error' : 'ok', error: s.error });
         changed();
       },
     });
-    const engine: Engine = { id, name: spec.name, kind: spec.kind, docker, monitor };
+    const engine: Engine = { id, name: spec.name, kind: spec.kind, docker, monitor, ...engineTransport(docker) };
     engines.set(id, engine);
     if (started) monitor.start();
     return engine;
   }
 
-  for (const row of opts.db.prepare('SELECT id, config FROM engines ORDER BY created_at').all() as { id: string; config: string }[]) {
+  for (const row of opts.stored.list()) {
     try {
-      open(row.id, JSON.parse(row.config) as EngineAdd);
+      if ('problem' in row) throw new Error(row.problem);
+      open(row.id, row.spec);
     } catch (e) {
-      opts.events.record({ type: 'engine.invalid', engine: row.id, outcome: 'error', error: (e as Error).message });
+      opts.events.record({ type: 'engine.invalid', ...onEngine(row), outcome: 'error', error: (e as Error).message });
     }
   }
 
@@ -101,8 +116,8 @@ export function createEngines(opts: { db: Db; bus: Bus; events: EventLog; local:
       if ([...engines.values()].some((e) => e.name === spec.name)) throw new AppError('CONFLICT', `an engine named "${spec.name}" already exists`);
       const id = randomUUID().slice(0, 8);
       const engine = open(id, spec);
-      opts.db.prepare('INSERT INTO engines (id, name, kind, config, created_at) VALUES (?, ?, ?, ?, ?)').run(id, spec.name, spec.kind, JSON.stringify(spec), Date.now());
-      opts.events.record({ type: 'engine.added', engine: spec.name, actor: 'user', details: { kind: spec.kind } });
+      opts.stored.add(id, spec, Date.now());
+      opts.events.record({ type: 'engine.added', ...onEngine(engine), actor: 'user', details: { kind: spec.kind } });
       if (!started) fireAndForget(engine.monitor.recheck(), `first check of engine ${spec.name}`, opts.events);
       changed();
       return info(engine);
@@ -113,8 +128,8 @@ export function createEngines(opts: { db: Db; bus: Bus; events: EventLog; local:
       if (!e) return false;
       e.monitor.stop();
       engines.delete(id);
-      opts.db.prepare('DELETE FROM engines WHERE id = ?').run(id);
-      opts.events.record({ type: 'engine.removed', engine: e.name, actor: 'user' });
+      opts.stored.remove(id);
+      opts.events.record({ type: 'engine.removed', ...onEngine(e), actor: 'user' });
       changed();
       return true;
     },

@@ -18,7 +18,12 @@ export function engineMessage(e: unknown): string {
   return (err.message ?? String(e)).replace(/^\(HTTP code \d+\)\s*[a-z ]*-\s*/i, '');
 }
 
-/** An engine failure → a typed error carrying the engine's message: image missing, port taken, conflict… */
+/**
+ * An engine failure → a typed error carrying the engine's message: image missing, port taken,
+ * conflict… Any other answer with an HTTP status (a 500 such as an OCI runtime or nvidia-container-cli
+ * failure, a 403 from an authorization plugin) is ENGINE_ERROR, keeping the engine's words for the
+ * user; only a failure without an engine answer is INTERNAL (whose text callers do not see).
+ */
 export function toAppError(e: unknown, doing: string, engine: string): AppError {
   if (e instanceof AppError) return e;
   const err = e as EngineError;
@@ -37,8 +42,9 @@ export function toAppError(e: unknown, doing: string, engine: string): AppError 
       return new AppError('CONFLICT', `${doing}: ${msg}`);
     case 500:
       if (/port is already allocated|address already in use/i.test(msg)) return new AppError('CONFLICT', `${doing}: ${msg}`);
-      return new AppError('INTERNAL', `${doing}: the engine failed: ${msg}`);
+      return new AppError('ENGINE_ERROR', `${doing}: the engine failed: ${msg}`);
     default:
+      if (typeof err.statusCode === 'number') return new AppError('ENGINE_ERROR', `${doing}: the engine answered ${err.statusCode}: ${msg}`);
       return new AppError('INTERNAL', `${doing}: ${msg}`);
   }
 }

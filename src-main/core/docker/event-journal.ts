@@ -1,6 +1,6 @@
 // Docker events about the containers MLEnv manages → the journal's `docker.<action>` rows. Events
 // arrive here already in Docker's vocabulary (event-vocabulary.ts), whatever the engine.
-import type { EventRecord } from '../store/events';
+import { onEngine, type EventRecord } from '../store/events';
 import { LABEL_MANAGED } from './create-options';
 import type { DockerEvent } from './event-vocabulary';
 
@@ -15,9 +15,9 @@ export const actionOf = (e: DockerEvent): string => e.Action.split(':')[0]!.trim
  * and is not routine (QUIET_ACTIONS). The row: type `docker.<action>`, ts from timeNano (ms), actor
  * "docker"; `details.status` carries the detail after "action:" (the health value of health_status),
  * else `details.exitCode` when the engine gave one; a die with a non-zero exit code and an oom are
- * errors. Returns whether a row was written.
+ * errors; the engine is named by its id (and its name for display). Returns whether a row was written.
  */
-export function journalDockerEvent(journal: { record(e: EventRecord): unknown }, engineName: string, e: DockerEvent): boolean {
+export function journalDockerEvent(journal: { record(e: EventRecord): unknown }, engine: { id: string; name: string }, e: DockerEvent): boolean {
   if (e.Type !== 'container' || QUIET_ACTIONS.test(e.Action)) return false;
   const a = e.Actor.Attributes;
   if (a[LABEL_MANAGED] !== 'true') return false;
@@ -30,7 +30,7 @@ export function journalDockerEvent(journal: { record(e: EventRecord): unknown },
     containerId: e.Actor.ID,
     container: a.name ?? null,
     image: a.image ?? null,
-    engine: engineName,
+    ...onEngine(engine),
     actor: 'docker',
     outcome: action === 'oom' || failedExit ? 'error' : 'ok',
     error: action === 'oom' ? 'out of memory: the kernel killed a process of this container' : failedExit ? `exited with code ${a.exitCode}` : undefined,

@@ -9,7 +9,6 @@ import { createEventLog } from '../store/events';
 import { LABEL_MANAGED } from './create-options';
 import { journalDockerEvent } from './event-journal';
 import { parseEventLine, toDockerEvent, type DockerEvent } from './event-vocabulary';
-import { queryJournal } from './journal';
 
 /** Podman 4.x compat events: two health_status (value in top-level HealthStatus) and an exec_died. */
 const PODMAN_LINES = readFileSync(path.join(__dirname, 'fixtures', 'podman-health-status-events.jsonl'), 'utf8').trim().split('\n');
@@ -134,6 +133,8 @@ describe('toDockerEvent / parseEventLine: anything that is not an event is null,
 });
 
 describe('journalDockerEvent: Podman events in the journal (real SQLite)', () => {
+  /** An engine a user added: rows carry its id, its name only for display. */
+  const PODMAN = { id: 'a1b2c3d4', name: 'podman' };
   const open = () => {
     const db = openDatabase(tmpDataDir());
     return { db, events: createEventLog(db) };
@@ -146,22 +147,22 @@ describe('journalDockerEvent: Podman events in the journal (real SQLite)', () =>
 
   it('health values are journaled as docker.health_status with the value; exec_died is not journaled', () => {
     const { db, events } = open();
-    const wrote = podman.map((raw) => journalDockerEvent(events, 'podman', toDockerEvent(managed(raw))!));
+    const wrote = podman.map((raw) => journalDockerEvent(events, PODMAN, toDockerEvent(managed(raw))!));
     expect(wrote).toEqual([true, true, false]);
-    const rows = queryJournal(db, { limit: 10 });
+    const rows = events.query({ limit: 10 });
     expect(rows.map((r) => ({ type: r.type, containerId: r.containerId, container: r.container, outcome: r.outcome, details: r.details, ts: r.ts }))).toEqual([
       { type: 'docker.health_status', containerId: BUSYBOX, container: 'healthy', outcome: 'ok', details: { status: 'starting' }, ts: 1689346704480 },
       { type: 'docker.health_status', containerId: HEALTHCHECK_DEMO, container: 'healthcheck-demo', outcome: 'ok', details: { status: 'healthy' }, ts: 1656082205882 },
     ]);
-    expect(rows.every((r) => r.engine === 'podman' && r.actor === 'docker')).toBe(true);
+    expect(rows.every((r) => r.engine === PODMAN.id && r.engineName === PODMAN.name && r.actor === 'docker')).toBe(true);
     db.close();
   });
 
   it('a Podman die with a non-zero containerExitCode is an error row; with 0 it is not', () => {
     const { db, events } = open();
-    journalDockerEvent(events, 'podman', toDockerEvent(managed(podmanEvent('died', { containerExitCode: '137' })))!);
-    journalDockerEvent(events, 'podman', toDockerEvent(managed({ ...podmanEvent('died'), timeNano: 1689346711000000000 }))!);
-    const [ok, failed] = queryJournal(db, { type: 'docker.die', limit: 10 });
+    journalDockerEvent(events, PODMAN, toDockerEvent(managed(podmanEvent('died', { containerExitCode: '137' })))!);
+    journalDockerEvent(events, PODMAN, toDockerEvent(managed({ ...podmanEvent('died'), timeNano: 1689346711000000000 }))!);
+    const [ok, failed] = events.query({ type: 'docker.die', limit: 10 });
     expect(failed).toMatchObject({ type: 'docker.die', outcome: 'error', error: 'exited with code 137', details: { exitCode: 137 } });
     expect(ok).toMatchObject({ type: 'docker.die', outcome: 'ok', error: null, details: { exitCode: 0 } });
     db.close();
@@ -169,9 +170,9 @@ describe('journalDockerEvent: Podman events in the journal (real SQLite)', () =>
 
   it('a Podman remove is journaled as Docker\'s destroy; containers MLEnv did not launch are not journaled', () => {
     const { db, events } = open();
-    expect(journalDockerEvent(events, 'podman', toDockerEvent(managed(podmanEvent('remove')))!)).toBe(true);
-    expect(journalDockerEvent(events, 'podman', toDockerEvent(podmanEvent('remove'))!)).toBe(false);
-    expect(queryJournal(db, { limit: 10 }).map((r) => r.type)).toEqual(['docker.destroy']);
+    expect(journalDockerEvent(events, PODMAN, toDockerEvent(managed(podmanEvent('remove')))!)).toBe(true);
+    expect(journalDockerEvent(events, PODMAN, toDockerEvent(podmanEvent('remove'))!)).toBe(false);
+    expect(events.query({ limit: 10 }).map((r) => r.type)).toEqual(['docker.destroy']);
     db.close();
   });
 });

@@ -1,8 +1,8 @@
 // Container output: Docker multiplexes stdout/stderr in 8-byte-header frames unless the container
 // has a TTY. Lines keep their stream and the engine's timestamp.
-import type Docker from 'dockerode';
 import type { Readable } from 'node:stream';
 import type { LogLine } from '@shared/contract';
+import type { ContainerHandle } from './container-handle';
 
 /** Splits Docker's multiplexed log stream into lines, across chunk boundaries. */
 export function createLogDecoder(tty: boolean, timestamps: boolean, onLines: (lines: LogLine[]) => void) {
@@ -48,7 +48,7 @@ export function createLogDecoder(tty: boolean, timestamps: boolean, onLines: (li
   };
 }
 
-export async function tailLogs(container: Docker.Container, tty: boolean, tail: number, timestamps: boolean): Promise<LogLine[]> {
+export async function tailLogs(container: ContainerHandle, tty: boolean, tail: number, timestamps: boolean): Promise<LogLine[]> {
   const lines: LogLine[] = [];
   const buf = (await container.logs({ stdout: true, stderr: true, tail, timestamps, follow: false })) as unknown as Buffer;
   const d = createLogDecoder(tty, timestamps, (l) => lines.push(...l));
@@ -59,7 +59,7 @@ export async function tailLogs(container: Docker.Container, tty: boolean, tail: 
 
 /** Follows output until `stop()`, the container ends or the engine goes away (then `onEnd`). */
 export async function followLogs(
-  container: Docker.Container,
+  container: ContainerHandle,
   tty: boolean,
   tail: number,
   onLines: (lines: LogLine[]) => void,

@@ -2,6 +2,7 @@
 import type Docker from 'dockerode';
 import type { ContainerDetail, ContainerPort, ContainerState, ContainerSummary } from '@shared/contract';
 import type { DeviceRequest } from '@shared/gpus';
+import { maskEnvEntry } from '@shared/secret-env';
 import { LABEL_MANAGED, LABEL_PROJECT } from './create-options';
 
 const time = (s: string | undefined): number | null => {
@@ -50,12 +51,8 @@ export function portsFromInspect(ports: Record<string, { HostIp: string; HostPor
   return out.sort((a, b) => a.containerPort - b.containerPort);
 }
 
-const SECRET_NAME = /KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL/i;
-export const maskEnv = (env: string[]): string[] =>
-  env.map((e) => {
-    const i = e.indexOf('=');
-    return i > 0 && SECRET_NAME.test(e.slice(0, i)) ? `${e.slice(0, i)}=••••••` : e;
-  });
+/** NAME=value entries, each value whose name looks secret (isSecretEnvName) masked. */
+export const maskEnv = (env: string[]): string[] => env.map(maskEnvEntry);
 
 export function detailFromInspect(i: Docker.ContainerInspectInfo, engine: string): ContainerDetail {
   const labels = i.Config.Labels ?? {};

@@ -6,8 +6,9 @@ import { AppError } from '@shared/errors';
 import type { Handlers } from '../../router';
 import type { Bus } from '../bus';
 import { log } from '../log';
-import type { Db } from '../store/db';
 import type { EventLog } from '../store/events';
+import type { Repositories } from '../store/repositories';
+import { containerHandle } from './container-handle';
 import { createContainers } from './containers';
 import { LABEL_MANAGED, LABEL_PROJECT } from './create-options';
 import { watchDockerEvents, type DockerEvent, type DockerEventsWatch } from './docker-events';
@@ -15,17 +16,26 @@ import { actionOf, journalDockerEvent } from './event-journal';
 import type { EngineMonitor } from './engine';
 import { createEngines, type Engine } from './engines';
 import { createImages } from './images';
-import { queryJournal } from './journal';
 import { followLogs, tailLogs } from './logs';
 import type { SecretStore } from './secrets';
 import { createStatsStreams } from './stats';
 import { fireAndForget } from '../fire-and-forget';
 
-export function createDockerService(opts: { db: Db; bus: Bus; events: EventLog; engine: EngineMonitor; secrets: SecretStore }) {
-  const { db, bus, events } = opts;
-  const engines = createEngines({ db, bus, events, local: opts.engine });
-  const images = createImages({ db, bus, events, secrets: opts.secrets });
-  const containers = createContainers({ db, bus, events, images });
+/**
+ * `repositories`: the stored engines, registry logins and containers (core/store); `events`: the
+ * journal, which also answers the Events page.
+ */
+export function createDockerService(opts: {
+  repositories: Pick<Repositories, 'engines' | 'registryLogins' | 'containers'>;
+  bus: Bus;
+  events: EventLog;
+  engine: EngineMonitor;
+  secrets: SecretStore;
+}) {
+  const { bus, events, repositories } = opts;
+  const engines = createEngines({ stored: repositories.engines, bus, events, local: opts.engine });
+  const images = createImages({ logins: repositories.registryLogins, bus, events, secrets: opts.secrets });
+  const containers = createContainers({ instances: repositories.containers, bus, events });
   const stats = createStatsStreams();
   const watches = new Map<string, DockerEventsWatch>();
   const follows = new Map<string, { stop(): void }>();
@@ -37,7 +47,7 @@ export function createDockerService(opts: { db: Db; bus: Bus; events: EventLog; 
       const list = await engine.docker.listContainers({ filters: { label: [`${LABEL_MANAGED}=true`], status: ['running'] } });
       const targets = await Promise.all(
         list.map(async (c) => {
-          const info = await engine.docker.getContainer(c.Id).inspect();
+          const info = await containerHandle(engine, c.Id).inspect();
           const hc = info.HostConfig;
           return {
             id: c.Id,
@@ -57,7 +67,7 @@ export function createDockerService(opts: { db: Db; bus: Bus; events: EventLog; 
   }
 
   function onDockerEvent(engine: Engine, e: DockerEvent) {
-    if (!journalDockerEvent(events, engine.name, e)) return; // not a managed container's, or routine
+    if (!journalDockerEvent(events, engine, e)) return; // not a managed container's, or routine
     const a = e.Actor.Attributes;
     const action = actionOf(e);
     if (['start', 'unpause', 'restart'].includes(action)) fireAndForget(syncStats(engine), `stats streams of engine ${engine.name}`, events);
@@ -84,7 +94,7 @@ export function createDockerService(opts: { db: Db; bus: Bus; events: EventLog; 
   /** The engine and the container's inspect data; NOT_FOUND in words when there is no such container. */
   async function inspectOn(engineId: string | undefined, id: string) {
     const e = engines.get(engineId);
-    const info = await e.docker.getContainer(id).inspect().catch(() => {
+    const info = await containerHandle(e, id).inspect().catch(() => {
       throw new AppError('NOT_FOUND', `no container "${id}" on engine ${e.name}`);
     });
     return { e, info };
@@ -104,29 +114,29 @@ export function createDockerService(opts: { db: Db; bus: Bus; events: EventLog; 
     },
     'containers.list': ({ engine, all }) => containers.list(engines.get(engine), all),
     'containers.inspect': ({ id, engine }) => containers.inspect(engines.get(engine), id),
-    'containers.launch': (spec) => containers.launch(engines.get(spec.engine), spec),
-    'containers.start': ({ id, engine }) => containers.operate(engines.get(engine), id, 'start'),
-    'containers.stop': ({ id, engine, timeoutSeconds }) => containers.operate(engines.get(engine), id, 'stop', timeoutSeconds),
-    'containers.restart': ({ id, engine, timeoutSeconds }) => containers.operate(engines.get(engine), id, 'restart', timeoutSeconds),
-    'containers.pause': ({ id, engine }) => containers.operate(engines.get(engine), id, 'pause'),
-    'containers.unpause': ({ id, engine }) => containers.operate(engines.get(engine), id, 'unpause'),
-    'containers.remove': ({ id, engine, force }) => containers.remove(engines.get(engine), id, force),
+    // launch, start, unpause and restart pass the lifecycle gate (core/lifecycle/handlers.ts).
+    'containers.stop': ({ id, engine, timeoutSeconds }, ctx) => containers.operate(engines.get(engine), id, 'stop', timeoutSeconds, ctx.actor),
+    'containers.pause': ({ id, engine }, ctx) => containers.operate(engines.get(engine), id, 'pause', undefined, ctx.actor),
+    'containers.remove': ({ id, engine, force }, ctx) => containers.remove(engines.get(engine), id, force, ctx.actor),
     'containers.stats': () => stats.latest(),
     'logs.tail': async ({ id, engine, tail, timestamps }) => {
       const { e, info } = await inspectOn(engine, id);
-      return tailLogs(e.docker.getContainer(info.Id), info.Config.Tty, tail, timestamps);
+      return tailLogs(containerHandle(e, info.Id), info.Config.Tty, tail, timestamps);
     },
     'logs.follow': async ({ id, engine, tail }, ctx) => {
+      // The lines go to the connection that follows, and to no other.
+      const to = ctx.events;
+      if (!to) throw new AppError('UNSUPPORTED', 'logs.follow needs a connection that receives its lines (the app\'s window, a WebSocket or the control socket); over plain HTTP use logs.tail');
       const { e, info } = await inspectOn(engine, id);
       const followId = randomUUID();
       const f = await followLogs(
-        e.docker.getContainer(info.Id),
+        containerHandle(e, info.Id),
         info.Config.Tty,
         tail,
-        (lines) => bus.emit('logs.lines', { followId, containerId: info.Id, lines }),
+        (lines) => to.emit('logs.lines', { followId, containerId: info.Id, lines }),
         () => {
           follows.delete(followId);
-          bus.emit('logs.lines', { followId, containerId: info.Id, lines: [], ended: true });
+          to.emit('logs.lines', { followId, containerId: info.Id, lines: [], ended: true });
         },
       );
       follows.set(followId, f);
@@ -145,11 +155,11 @@ export function createDockerService(opts: { db: Db; bus: Bus; events: EventLog; 
     },
     'images.list': ({ engine }) => images.list(engines.get(engine)),
     'images.remove': ({ ref, engine, force }) => images.remove(engines.get(engine), ref, force),
-    'images.pull': ({ ref, engine }) => images.pull(engines.get(engine), ref),
+    'images.pull': ({ ref, engine }, ctx) => images.pull(engines.get(engine), ref, ctx.actor),
     'registries.list': () => images.logins(),
     'registries.login': ({ registry, username, secret }) => images.login(registry, username, secret),
     'registries.logout': ({ registry }) => ({ removed: images.logout(registry) }),
-    'events.list': (q) => queryJournal(db, q),
+    'events.list': (q) => events.query(q),
   } satisfies Partial<Handlers>;
 
   return {

@@ -3,6 +3,7 @@
 // sample, because one-shot reads and first samples carry zero precpu_stats.
 import type { Readable } from 'node:stream';
 import type { ContainerStats } from '@shared/contract';
+import { containerHandle } from './container-handle';
 import type { Engine } from './engines';
 import { fireAndForget } from '../fire-and-forget';
 
@@ -202,7 +203,7 @@ export function createStatsStreams() {
     streams.set(target.id, entry);
     let prev: Prev | undefined;
     try {
-      const s = (await engine.docker.getContainer(target.id).stats({ stream: true })) as unknown as Readable;
+      const s = (await containerHandle(engine, target.id).stats({ stream: true })) as unknown as Readable;
       if (entry.closed) return s.destroy();
       entry.stream = s;
       let buf = '';

@@ -4,21 +4,23 @@ import type { Alert, ContainerHealth, HealthReport, HealthSettings, HealthState 
 import { AppError } from '@shared/errors';
 import type { Handlers } from '../../router';
 import type { Bus } from '../bus';
+import { containerHandle } from '../docker/container-handle';
 import { parseProbeLabel, LABEL_MANAGED, LABEL_PROBE, type ProbeSpec } from '../docker/create-options';
 import type { Engine } from '../docker/engines';
 import { detailFromInspect } from '../docker/map';
 import type { DockerService } from '../docker/service';
 import { fireAndForget } from '../fire-and-forget';
 import { log } from '../log';
-import type { Db } from '../store/db';
 import type { EventLog } from '../store/events';
+import type { HealthSnapshotRepository } from '../store/health-snapshots';
 import { evaluate } from './evaluate';
 import { probeHttp, probeTcp } from './probe';
 
 const LEVEL: Record<HealthState, Alert['level']> = { critical: 'critical', warning: 'warning', healthy: 'info', stopped: 'info' };
 
-export function createHealthService(opts: { db: Db; bus: Bus; events: EventLog; docker: DockerService; settings: () => HealthSettings }) {
-  const { db, bus, events, docker } = opts;
+/** `snapshots`: where verdicts are kept for the report's history; `events`: the journal (alerts are rows, and it tells a stop on purpose). */
+export function createHealthService(opts: { snapshots: HealthSnapshotRepository; bus: Bus; events: EventLog; docker: DockerService; settings: () => HealthSettings }) {
+  const { snapshots, bus, events, docker } = opts;
   const current = new Map<string, ContainerHealth>();
   const restarts = new Map<string, { ts: number; count: number }[]>();
   const alerts: Alert[] = [];
@@ -28,11 +30,6 @@ export function createHealthService(opts: { db: Db; bus: Bus; events: EventLog; 
   /** Set for good by stop(): judgements still in flight must not write afterwards. */
   let stopped = false;
   let checking: Promise<void> | undefined;
-
-  const insertSnap = db.prepare('INSERT OR REPLACE INTO health_snapshots (container_id, ts, state, reasons, cpu_percent, memory_percent) VALUES (?, ?, ?, ?, ?, ?)');
-  const stoppedOnPurpose = db.prepare(
-    `SELECT 1 FROM events WHERE container_id = ? AND ts >= ? AND type IN ('docker.kill', 'docker.stop', 'container.stop', 'container.remove') LIMIT 1`,
-  );
 
   const probeHost = (e: Engine) => {
     const h = e.monitor.get().host;
@@ -44,7 +41,7 @@ export function createHealthService(opts: { db: Db; bus: Bus; events: EventLog; 
     const s = opts.settings();
     let info;
     try {
-      info = await engine.docker.getContainer(id).inspect();
+      info = await containerHandle(engine, id).inspect();
     } catch {
       current.delete(id);
       return null;
@@ -77,7 +74,7 @@ export function createHealthService(opts: { db: Db; bus: Bus; events: EventLog; 
         state: d.state,
         exitCode: d.exitCode,
         oomKilled: d.oomKilled,
-        stoppedOnPurpose: !d.oomKilled && stoppedOnPurpose.get(d.id, d.startedAt ?? 0) !== undefined,
+        stoppedOnPurpose: !d.oomKilled && events.stoppedOnPurposeSince(d.id, d.startedAt ?? 0),
         restartsInWindow: hist[hist.length - 1]!.count - hist[0]!.count,
         dockerHealth: d.dockerHealth,
         cpuPercent: d.state === 'running' ? (st?.cpuPercent ?? null) : null,
@@ -144,13 +141,11 @@ export function createHealthService(opts: { db: Db; bus: Bus; events: EventLog; 
 
   function snapshot(now = Date.now()) {
     const s = opts.settings();
-    db.transaction(() => {
-      for (const h of current.values()) {
-        const st = docker.stats.get(h.id);
-        insertSnap.run(h.id, now, h.state, JSON.stringify(h.reasons), st?.cpuPercent ?? null, st?.memoryPercent ?? null);
-      }
-      db.prepare('DELETE FROM health_snapshots WHERE ts < ?').run(now - s.retentionDays * 86_400_000);
-    })();
+    const taken = [...current.values()].map((h) => {
+      const st = docker.stats.get(h.id);
+      return { containerId: h.id, state: h.state, reasons: h.reasons, cpuPercent: st?.cpuPercent ?? null, memoryPercent: st?.memoryPercent ?? null };
+    });
+    snapshots.save(now, taken, now - s.retentionDays * 86_400_000);
   }
 
   function schedule() {
@@ -197,10 +192,7 @@ export function createHealthService(opts: { db: Db; bus: Bus; events: EventLog; 
         }
       }
       if (!h) throw new AppError('NOT_FOUND', `no managed container "${id}" to report on`);
-      const rows = db
-        .prepare('SELECT ts, state, reasons FROM health_snapshots WHERE container_id = ? AND ts >= ? ORDER BY ts')
-        .all(h.id, Date.now() - hours * 3_600_000) as { ts: number; state: HealthState; reasons: string }[];
-      const report: HealthReport = { current: h, history: rows.map((r) => ({ ts: r.ts, state: r.state, reasons: JSON.parse(r.reasons) as string[] })) };
+      const report: HealthReport = { current: h, history: snapshots.history(h.id, Date.now() - hours * 3_600_000) };
       return report;
     },
     'alerts.list': () => alerts,

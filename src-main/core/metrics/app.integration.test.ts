@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContainerStats, HistoryResult, SeriesInfo } from '@shared/contract';
-import { tmpDataDir } from '../../test-support';
+import { tmpDataDir, waitFor } from '../../test-support';
 import { VERSION } from '../../version';
 import { createApp, type App } from '../app';
 
@@ -20,9 +20,10 @@ describe('metrics through the whole app (fixture nvidia-smi on PATH, real SQLite
       toolEnv: { ...process.env, PATH: `${BIN}:${process.env.PATH}` },
     });
     await app.start();
-    const end = Date.now() + 10_000;
-    while ((app.sampler.latest()?.gpus?.length ?? 0) < 2 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
-    await new Promise((r) => setTimeout(r, 1500));
+    // Until three snapshots with both GPUs are in the database (ingested and flushed), however long a
+    // loaded machine takes: the tests below read what was recorded, not what a fixed wait happened to catch.
+    const withGpus = app.db.prepare('SELECT COUNT(*) AS n FROM system_snapshots WHERE gpu_count = 2');
+    await waitFor(() => (withGpus.get() as { n: number }).n >= 3, 20_000, 'three snapshots with two GPUs in system_snapshots');
   });
   afterAll(async () => app?.dispose());
 

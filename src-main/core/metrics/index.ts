@@ -3,15 +3,13 @@
 import type { HistoryInput, MetricsSettings } from '@shared/contract';
 import type { Bus } from '../bus';
 import { log } from '../log';
-import type { Db } from '../store/db';
 import type { EventLog } from '../store/events';
-import { createHistory } from './history';
-import { createRetention } from './retention';
-import { createMetricsStore } from './store';
+import type { MetricsRepository } from '../store/metrics';
 import { fireAndForget } from '../fire-and-forget';
 
 export interface MetricsServiceOptions {
-  db: Db;
+  /** The time-series repository (core/store/metrics). */
+  repository: MetricsRepository;
   bus: Bus;
   events: EventLog;
   retention: () => MetricsSettings;
@@ -22,9 +20,7 @@ export interface MetricsServiceOptions {
 }
 
 export function createMetricsService(opts: MetricsServiceOptions) {
-  const store = createMetricsStore(opts.db);
-  const history = createHistory(opts.db);
-  const retention = createRetention(opts.db);
+  const { writer: store, history, retention } = opts.repository;
   let flushTimer: NodeJS.Timeout | undefined;
   let cleanupTimer: NodeJS.Timeout | undefined;
   let firstCleanup: NodeJS.Timeout | undefined;

@@ -4,13 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { createBus } from '../bus';
 import { openDatabase } from '../store/db';
 import { createEventLog } from '../store/events';
+import { createMetricsRepository } from '../store/metrics';
 import { DEFAULT_SETTINGS } from '@shared/contract';
 import { tmpDataDir } from '../../test-support';
 import { createMetricsService } from '.';
 
 const setup = () => {
   const db = openDatabase(tmpDataDir());
-  const svc = createMetricsService({ db, bus: createBus(), events: createEventLog(db), retention: () => DEFAULT_SETTINGS.metrics, cleanupEveryMs: 5, firstCleanupMs: 5, flushMs: 5 });
+  const svc = createMetricsService({ repository: createMetricsRepository(db), bus: createBus(), events: createEventLog(db), retention: () => DEFAULT_SETTINGS.metrics, cleanupEveryMs: 5, firstCleanupMs: 5, flushMs: 5 });
   return { db, svc };
 };
 

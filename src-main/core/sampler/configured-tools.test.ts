@@ -97,8 +97,11 @@ describe('configured GPU tool paths', () => {
   it('checks again before every start: a file made writable after it was accepted is refused at the restart', async () => {
     const a = await start(tmpDataDir(), { MLENV_FAKE_GPU_DIE_AFTER: '2' });
     const tool = script('nvidia-smi', 0o755);
+    // The configured tool's stream has started once: its `gpu.running` row, newer than any before the
+    // switch (the journal keeps it; the state itself lasts only the fixture's two rounds).
+    const mark = Math.max(0, ...a.events.recent(1000).map((e) => e.id));
     expect(await a.router.dispatch('settings.update', { patch: { metrics: { nvidiaSmiPath: tool.path } } })).toMatchObject({ ok: true });
-    await waitFor(() => a.sampler.gpuStatus().state === 'running', 10_000, 'nvidia-smi running');
+    await waitFor(() => a.events.recent(1000).some((e) => e.id > mark && e.type === 'gpu.running'), 10_000, 'the configured nvidia-smi running');
     chmodSync(tool.path, 0o777);
     rmSync(tool.marker);
     const refused = `the nvidia-smi path "${tool.path}" is refused: it is writable by its group or others (mode 0777)`;

@@ -1,22 +1,36 @@
 import Database from 'better-sqlite3';
-import { mkdirSync, accessSync, constants, existsSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
+import { log } from '../log';
+import { describeModeFixes, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, tightenDataModes } from './data-modes';
+import { createEventLog } from './events';
 import { MIGRATIONS } from './migrations';
+import { registerMigrationFunctions } from './migrations/sql-functions';
 
 export type Db = Database.Database;
 export const DB_FILE = 'mlenv.db';
 
-/** Opens (creating if needed) `<dataDir>/mlenv.db`: WAL, foreign keys on, migrations applied. */
-export function openDatabase(dataDir: string, nativeBinding?: string): Db {
+/** Creates the data folder when missing; throws one sentence naming it when it cannot be read and written. */
+export function ensureDataFolder(dataDir: string): void {
   try {
-    mkdirSync(dataDir, { recursive: true });
+    mkdirSync(dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
     accessSync(dataDir, constants.R_OK | constants.W_OK);
   } catch (e) {
     throw new Error(`cannot use data folder ${dataDir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
+}
+
+/**
+ * Opens (creating if needed) `<dataDir>/mlenv.db`: WAL, foreign keys on, migrations applied. The
+ * folder is created 0700 and the file 0600 (SQLite gives -wal and -shm the file's mode); a folder or
+ * file of ours found wider is narrowed (tightenDataModes) and that is journaled as `data.permissions`.
+ */
+export function openDatabase(dataDir: string, nativeBinding?: string): Db {
+  ensureDataFolder(dataDir);
   const file = path.join(dataDir, DB_FILE);
   let db: Db;
   try {
+    if (!existsSync(file)) closeSync(openSync(file, 'a', PRIVATE_FILE_MODE)); // an empty file is an empty database
     db = new Database(file, nativeBinding ? { nativeBinding } : {});
     db.pragma('journal_mode = WAL');
   } catch (e) {
@@ -26,10 +40,51 @@ export function openDatabase(dataDir: string, nativeBinding?: string): Db {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
+  journalModeFixes(db, dataDir);
   return db;
 }
 
+/** Narrows the data folder's modes (after opening, so -wal and -shm made from a wider file are too) and journals what changed. */
+function journalModeFixes(db: Db, dataDir: string): void {
+  const fixes = tightenDataModes(dataDir);
+  if (!fixes.length) return;
+  const failed = fixes.some((f) => f.error);
+  const message = describeModeFixes(fixes);
+  createEventLog(db).record({ type: 'data.permissions', actor: 'app', outcome: failed ? 'error' : 'ok', error: failed ? message : null, details: { fixes } });
+  log.warn(`data folder ${dataDir}: ${message}`);
+}
+
+/**
+ * `<dataDir>/mlenv.db` for a core that only reads (the read-only CLI commands): opened read-only, so
+ * nothing it does can write a row. No file yet: an empty in-memory database of this schema (there is
+ * nothing to read). An older schema is migrated first, as any opener would (a schema change, not a row).
+ */
+export function openDatabaseForReading(dataDir: string, nativeBinding?: string): Db {
+  const file = path.join(dataDir, DB_FILE);
+  const options = nativeBinding ? { nativeBinding } : {};
+  if (!existsSync(file)) {
+    const empty = new Database(':memory:', options);
+    migrate(empty);
+    return empty;
+  }
+  let db: Db;
+  try {
+    db = new Database(file, { ...options, readonly: true, fileMustExist: true });
+    db.pragma('busy_timeout = 5000');
+    if ((db.pragma('user_version', { simple: true }) as number) >= SCHEMA_VERSION) {
+      migrate(db); // throws, in words, for a schema newer than this build
+      return db;
+    }
+    db.close();
+  } catch (e) {
+    throw new Error(`cannot open database ${file}: ${(e as Error).message}`);
+  }
+  openDatabase(dataDir, nativeBinding).close();
+  return openDatabaseForReading(dataDir, nativeBinding);
+}
+
 export function migrate(db: Db): void {
+  registerMigrationFunctions(db);
   const current = db.pragma('user_version', { simple: true }) as number;
   const latest = MIGRATIONS.at(-1)?.version ?? 0;
   if (current > latest) {

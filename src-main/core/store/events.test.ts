@@ -2,7 +2,6 @@
 // stays one row per event. Times are passed in (`ts`), never read from the clock.
 import { describe, expect, it } from 'vitest';
 import { tmpDataDir } from '../../test-support';
-import { queryJournal } from '../docker/journal';
 import { openDatabase } from './db';
 import { createEventLog } from './events';
 
@@ -29,7 +28,7 @@ describe('events journal coalescing', () => {
     for (let i = 0; i < 3000; i++) ids.add(events.record(malformed(T0 + i * 10))); // 30 s of retries
     expect(ids.size).toBe(1);
     expect(rows(db)).toBe(1);
-    const [row] = queryJournal(db, { limit: 10, type: 'request.failed' });
+    const [row] = events.query({ limit: 10, type: 'request.failed' });
     expect(row).toMatchObject({ type: 'request.failed', count: 3000, ts: T0, lastTs: T0 + 2999 * 10, outcome: 'error' });
     expect(events.recent(1)[0]).toMatchObject({ count: 3000, lastTs: T0 + 29_990 });
   });
@@ -61,7 +60,7 @@ describe('events journal coalescing', () => {
     expect(events.record(malformed(T0 + 60_001))).toBe(second);
     for (let i = 0; i < 3; i++) events.record({ type: 'container.start', containerId: 'abc', actor: 'user', ts: T0 + i });
     expect(rows(db)).toBe(5);
-    expect(queryJournal(db, { limit: 10, type: 'container.start' }).map((r) => r.count)).toEqual([1, 1, 1]);
+    expect(events.query({ limit: 10, type: 'container.start' }).map((r) => r.count)).toEqual([1, 1, 1]);
   });
 
   it('coalescing can be turned off (coalesceMs 0)', () => {

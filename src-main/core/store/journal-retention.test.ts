@@ -11,7 +11,7 @@ const NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
 const setup = (sliceRows = 100) => {
   const db = openDatabase(tmpDataDir());
   const events = createEventLog(db);
-  const retention = createJournalRetention({ db, events, settings: () => ({ retentionDays: 30, maxRows: 100_000 }), sliceRows });
+  const retention = createJournalRetention({ events, settings: () => ({ retentionDays: 30, maxRows: 100_000 }), sliceRows });
   return { db, events, retention };
 };
 /** One event an hour for `days` days before NOW, oldest first. */

@@ -5,7 +5,6 @@
 import type { JournalSettings } from '@shared/contract';
 import { fireAndForget } from '../fire-and-forget';
 import { log } from '../log';
-import type { Db } from './db';
 import type { EventLog } from './events';
 
 const DAY = 86_400_000;
@@ -19,7 +18,7 @@ export interface JournalSweepResult {
 }
 
 export interface JournalRetentionOptions {
-  db: Db;
+  /** The events repository: what is swept, and where a failed sweep is journaled. */
   events: EventLog;
   settings: () => JournalSettings;
   /** Rows deleted per slice (default 2,000). */
@@ -31,11 +30,8 @@ export interface JournalRetentionOptions {
 }
 
 export function createJournalRetention(opts: JournalRetentionOptions) {
-  const { db } = opts;
+  const { events } = opts;
   const sliceRows = opts.sliceRows ?? 2000;
-  const delOlder = db.prepare('DELETE FROM events WHERE id IN (SELECT id FROM events WHERE ts < ? ORDER BY ts LIMIT ?)');
-  const countRows = db.prepare('SELECT COUNT(*) AS n FROM events');
-  const delOldest = db.prepare('DELETE FROM events WHERE id IN (SELECT id FROM events ORDER BY ts, id LIMIT ?)');
   let running: Promise<JournalSweepResult> | undefined;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -45,15 +41,15 @@ export function createJournalRetention(opts: JournalRetentionOptions) {
     const result: JournalSweepResult = { byAge: 0, byRows: 0 };
     const horizon = now - policy.retentionDays * DAY;
     while (!stopped) {
-      const n = delOlder.run(horizon, sliceRows).changes;
+      const n = events.deleteOlderThan(horizon, sliceRows);
       result.byAge += n;
       if (n < sliceRows) break;
       await yieldToLoop();
     }
     if (stopped) return result;
-    let excess = (countRows.get() as { n: number }).n - policy.maxRows;
+    let excess = events.count() - policy.maxRows;
     while (excess > 0 && !stopped) {
-      const n = delOldest.run(Math.min(excess, sliceRows)).changes;
+      const n = events.deleteOldest(Math.min(excess, sliceRows));
       if (n === 0) break;
       result.byRows += n;
       excess -= n;

@@ -1,14 +1,14 @@
 // Restoring a backup: refused while the app runs, refused (one sentence, current database
 // untouched) for a damaged, foreign or newer file; the previous database kept aside.
 import { createHash } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../app';
-import { acquireInstanceLock, runningInstances } from '../instance-lock';
+import { OWNER_DIR, readOwner } from '../owner';
 import { tmpDataDir } from '../../test-support';
+import { killHard, ownerProcess } from '../../test-support/owner-process';
 import { backupDatabase } from './backup';
 import { DB_FILE, integrityCheck, openDatabase, SCHEMA_VERSION } from './db';
 import { createEventLog } from './events';
@@ -40,8 +40,6 @@ const types = (dir: string) => {
   db.close();
   return out;
 };
-/** The pid of a process that has exited. */
-const deadPid = () => spawnSync(process.execPath, ['-e', '']).pid!;
 
 describe('mlenv db restore', () => {
   it('restores a backup and keeps the previous database aside, whole', async () => {
@@ -65,27 +63,30 @@ describe('mlenv db restore', () => {
     const before = digest(path.join(dir, DB_FILE));
     const app = createApp({ dataDir: dir, version: 'test', persistMetrics: false });
     try {
-      expect(runningInstances(dir).map((r) => r.pid)).toEqual([process.pid]);
+      expect(readOwner(dir)).toMatchObject({ pid: process.pid, transport: 'core' });
       expect(() => restoreDatabase({ dataDir: dir, file, now: NOW })).toThrow(RestoreRefused);
       expect(() => restoreDatabase({ dataDir: dir, file, now: NOW })).toThrow(
-        `MLEnv is running on ${dir} (pid ${process.pid}): quit the app and any mlenv serve first, then restore; ${path.join(dir, DB_FILE)} was not changed`,
+        `MLEnv is running on ${dir}: an MLEnv process (pid ${process.pid}) has it open; quit it first, then restore; ${path.join(dir, DB_FILE)} was not changed`,
       );
     } finally {
       await app.dispose();
     }
     expect(digest(path.join(dir, DB_FILE))).toBe(before);
-    expect(runningInstances(dir)).toEqual([]);
+    expect(readOwner(dir)).toBeUndefined();
     expect(restoreDatabase({ dataDir: dir, file, now: NOW }).keptAs).not.toBeNull();
   });
 
-  it('a lock left by a process that is gone (a crash) does not block a restore', async () => {
+  it('refuses while another process owns the folder, and goes ahead once it was killed (kill -9 leaves no lock)', async () => {
     const file = await backupOf('from.backup', 1);
     const dir = dataDirWith('current', 1);
-    const pid = deadPid();
-    acquireInstanceLock(dir, { version: 'test', pid }); // never released: the process "crashed"
-    expect(existsSync(path.join(dir, 'running', `${pid}.lock`))).toBe(true);
+    const other = await ownerProcess(dir, { transport: 'desktop' });
+    if (!('pid' in other)) throw new Error(other.refused);
+    expect(() => restoreDatabase({ dataDir: dir, file, now: NOW })).toThrow(
+      `MLEnv is running on ${dir}: the desktop app (pid ${other.pid}) has it open; quit it first, then restore; ${path.join(dir, DB_FILE)} was not changed`,
+    );
+    await killHard(other.proc); // no cleanup of its own: its owner.json stays, the kernel frees its lock
+    expect(existsSync(path.join(dir, 'running', 'owner.json'))).toBe(true);
     restoreDatabase({ dataDir: dir, file, now: NOW });
-    expect(existsSync(path.join(dir, 'running', `${pid}.lock`))).toBe(false);
     expect(types(dir)).toEqual([{ type: 'from.backup', n: 1 }]);
   });
 
@@ -117,7 +118,8 @@ describe('mlenv db restore', () => {
     expect(message.split('\n')).toHaveLength(1);
 
     expect(digest(current)).toBe(before);
-    expect(readdirSync(dir).sort()).toEqual(listing);
+    // nothing left beside the database but the owner lock's folder, which the restore held while it checked
+    expect(readdirSync(dir).filter((f) => f !== OWNER_DIR).sort()).toEqual(listing);
     expect(types(dir)).toEqual([{ type: 'current', n: 4 }]);
   });
 

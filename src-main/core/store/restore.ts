@@ -3,10 +3,11 @@
 // MLEnv schema no newer than this build's) before anything of the current database is touched; the
 // current database is kept aside as mlenv.db.before-restore-<time>.
 import Database from 'better-sqlite3';
-import { copyFileSync, existsSync, mkdirSync, realpathSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, realpathSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { runningInstances } from '../instance-lock';
+import { acquireOwner, describeOwner, OwnerRefused } from '../owner';
 import { timeStamp } from './backup';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './data-modes';
 import { DB_FILE, integrityCheck, openDatabase, SCHEMA_VERSION, type Db } from './db';
 
 /** A restore that was not done; the message is one sentence and says the current database is untouched. */
@@ -68,24 +69,34 @@ function inspect(file: string): { problem: string } | { version: number } {
 
 /**
  * Restores `file` into `<dataDir>/mlenv.db`. `now` (ms since epoch) names the kept-aside file.
- * Throws RestoreRefused (one sentence, nothing changed) while an app holds the data folder
- * (see instance-lock.ts), when the file is missing, damaged, not an MLEnv database or newer than this
- * build; a failure after the swap puts the previous database back and says so.
+ * Throws RestoreRefused (one sentence, nothing changed) while another process owns the data folder
+ * (owner.ts: the desktop app, mlenv serve, a CLI command), when the file is missing, damaged, not an
+ * MLEnv database or newer than this build; a failure after the swap puts the previous database back
+ * and says so. The restore owns the data folder while it runs, so no app can start in the middle of it.
  */
-export function restoreDatabase(opts: { dataDir: string; file: string; now: number; alive?: (pid: number) => boolean }): RestoreResult {
-  const { dataDir, now } = opts;
+export function restoreDatabase(opts: { dataDir: string; file: string; now: number; version?: string }): RestoreResult {
+  const { dataDir } = opts;
   const file = path.resolve(opts.file);
   const current = path.join(dataDir, DB_FILE);
   const unchanged = existsSync(current) ? `; ${current} was not changed` : '';
-  const running = runningInstances(dataDir, opts.alive);
-  if (running.length) {
-    const pids = running.map((r) => r.pid).join(', ');
-    throw new RestoreRefused(`MLEnv is running on ${dataDir} (pid ${pids}): quit the app and any mlenv serve first, then restore${unchanged}`);
-  }
   if (!existsSync(file)) throw new RestoreRefused(`${file} does not exist${unchanged}`);
   if (existsSync(current) && realpathSync(file) === realpathSync(current)) throw new RestoreRefused(`${file} is the current database itself; restore a backup of it instead`);
+  let owner;
+  try {
+    owner = acquireOwner(dataDir, { transport: 'command', command: 'mlenv db restore', version: opts.version ?? '' });
+  } catch (e) {
+    if (!(e instanceof OwnerRefused)) throw e;
+    throw new RestoreRefused(`MLEnv is running on ${dataDir}: ${describeOwner(e.holder)} has it open; quit it first, then restore${unchanged}`);
+  }
+  try {
+    return restoreOwned(dataDir, file, current, opts.now, unchanged);
+  } finally {
+    owner.release();
+  }
+}
 
-  mkdirSync(dataDir, { recursive: true });
+function restoreOwned(dataDir: string, file: string, current: string, now: number, unchanged: string): RestoreResult {
+  mkdirSync(dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
   const stamp = timeStamp(now);
   // Checked as a copy in the data folder: opening the user's file, even read-only, would leave
   // -wal/-shm files beside it, and the copy is renamed into place at the end (same file system).
@@ -93,6 +104,7 @@ export function restoreDatabase(opts: { dataDir: string; file: string; now: numb
   let fromVersion: number;
   try {
     copyFileSync(file, staged);
+    chmodSync(staged, PRIVATE_FILE_MODE); // the copy keeps the source's mode; the database is its owner's alone
     if (existsSync(`${file}-wal`)) copyFileSync(`${file}-wal`, `${staged}-wal`); // a raw copy of a live database
     const verdict = inspect(staged);
     if ('problem' in verdict) throw new RestoreRefused(`${file} cannot be restored: ${verdict.problem}${unchanged}`);

@@ -1,8 +1,8 @@
 import { AppError } from '@shared/errors';
 import { DEFAULT_SETTINGS, settingsSchema, type Settings, type SettingsPatch } from '@shared/contract';
 import { toolPathProblem, type ToolName } from '../sampler/tool-path';
-import type { Db } from './db';
 import type { EventLog } from './events';
+import type { SettingsRepository } from './settings-repository';
 
 type Key = keyof Settings;
 
@@ -16,16 +16,10 @@ const TOOL_PATHS: [keyof Settings['metrics'] & `${string}Path`, ToolName][] = [
  * Settings live one row a key (JSON). A row that no longer parses is reported as an event and
  * its default used; the row itself is kept untouched until the user saves a new value.
  */
-export function createSettingsStore(db: Db, events: EventLog) {
-  const upsert = db.prepare(
-    `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
-     ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-  );
-
+export function createSettingsStore(rows: SettingsRepository, events: EventLog) {
   function load(): Settings {
-    const rows = db.prepare('SELECT key, value FROM settings').all() as { key: string; value: string }[];
     const out: Record<string, unknown> = { ...DEFAULT_SETTINGS };
-    for (const { key, value } of rows) {
+    for (const { key, value } of rows.all()) {
       if (!(key in settingsSchema.shape)) continue; // a setting this version no longer knows: keep it, ignore it
       const schema = settingsSchema.shape[key as Key];
       let problem: string | undefined;
@@ -88,10 +82,7 @@ export function createSettingsStore(db: Db, events: EventLog) {
       if (t.cpuWarnPercent >= t.cpuCriticalPercent || t.memoryWarnPercent >= t.memoryCriticalPercent) {
         throw new AppError('INVALID_INPUT', 'a warning threshold must be below its critical threshold', t);
       }
-      const now = Date.now();
-      db.transaction(() => {
-        for (const key of Object.keys(patch) as Key[]) upsert.run(key, JSON.stringify(next[key]), now);
-      })();
+      rows.save((Object.keys(patch) as Key[]).map((key) => [key, next[key]]), Date.now());
       current = next;
       return current;
     },

@@ -8,6 +8,7 @@ import { DB_FILE, integrityCheck, openDatabase } from './db';
 import { createEventLog } from './events';
 import { MIGRATIONS } from './migrations';
 import { createSettingsStore } from './settings';
+import { createSettingsRepository } from './settings-repository';
 
 describe('store', () => {
   it('creates mlenv.db with WAL, foreign keys and every migration applied, idempotently', () => {
@@ -39,15 +40,15 @@ describe('store', () => {
     const dir = tmpDataDir();
     const db = openDatabase(dir);
     const events = createEventLog(db);
-    const settings = createSettingsStore(db, events);
+    const settings = createSettingsStore(createSettingsRepository(db), events);
     expect(settings.get()).toEqual(DEFAULT_SETTINGS);
 
     settings.update({ sampleIntervalMs: 2000, thresholds: { cpuWarnPercent: 70 } });
-    expect(createSettingsStore(db, events).get()).toMatchObject({ sampleIntervalMs: 2000, thresholds: { cpuWarnPercent: 70, cpuCriticalPercent: 95 } });
+    expect(createSettingsStore(createSettingsRepository(db), events).get()).toMatchObject({ sampleIntervalMs: 2000, thresholds: { cpuWarnPercent: 70, cpuCriticalPercent: 95 } });
     expect(() => settings.update({ thresholds: { cpuWarnPercent: 99 } })).toThrow(/warning threshold must be below/);
 
     db.prepare("UPDATE settings SET value = '{not json' WHERE key = 'sampleIntervalMs'").run();
-    const reloaded = createSettingsStore(db, events).get();
+    const reloaded = createSettingsStore(createSettingsRepository(db), events).get();
     expect(reloaded.sampleIntervalMs).toBe(DEFAULT_SETTINGS.sampleIntervalMs);
     expect(reloaded.thresholds.cpuWarnPercent).toBe(70); // the other rows still count
     const [invalid] = events.recent(1);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { GpuFault, GpuSample } from '@shared/contract';
 import { formatGpu } from '../../../cli/stats';
-import { figuresOf as seriesFigures } from '../../metrics/series';
+import { figuresOf as seriesFigures } from '../../store/metrics/series';
 import { cellMarker, FIGURES, GPU_FIELDS, parseGpuCsv, parseGpuLine, parseGpuMessage, rowFault } from './nvidia-csv';
 import { createNvidiaRounds } from './nvidia-rounds';
 

@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitFor } from '../../../test-support';
+import type { GpuSample, GpuSourceStatus } from '@shared/contract';
+import { tmpDataDir, waitFor } from '../../../test-support';
 import { containerIdFromCgroup } from './cgroup';
 import { decodeThrottle, GPU_FIELDS, parseComputeApps, parseGpuCsv } from './nvidia-csv';
 import { createNvidiaSmiSampler, type NvidiaSmiSampler } from './nvidia-smi';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures');
 const BIN = path.join(FIXTURES, 'bin');
+const timeline = (name: string) => path.join(FIXTURES, 'nvidia-smi', 'timelines', name);
 const fixture = (name: string) => readFileSync(path.join(FIXTURES, 'nvidia-smi', name), 'utf8').replace(/^#.*\n/gm, '');
 /** The fixture folder first on PATH, as users and CI have the real tool. */
 const env = (extra: Record<string, string> = {}) => ({ ...process.env, PATH: `${BIN}:${process.env.PATH}`, ...extra });
@@ -66,16 +68,20 @@ describe('nvidia-smi CSV parsing (recorded output)', () => {
 describe('the streaming nvidia-smi process (fixture executable on PATH)', () => {
   let smi: NvidiaSmiSampler | undefined;
   afterEach(() => smi?.stop());
+  const DATA = tmpDataDir();
 
   it('streams every GPU with one long-running process and attaches processes', async () => {
-    smi = createNvidiaSmiSampler({ intervalMs: 100, appsEveryMs: 200, env: env() });
+    // GPU 0's SM clock is the round number: rounds are counted, not waited for.
+    smi = createNvidiaSmiSampler({ intervalMs: 100, appsEveryMs: 200, env: env({ MLENV_FAKE_GPU_TIMELINE: timeline('h100x2-numbered.txt') }) });
     await smi.start();
     await waitFor(() => smi!.latest().length === 2 && (smi!.latest()[0]!.processes?.length ?? 0) > 0, 8000, 'two GPUs with processes');
     expect(smi.status()).toEqual({ tool: 'nvidia-smi', state: 'running' });
     expect(smi.fields()).toEqual(GPU_FIELDS.map((f) => f.names[0]));
     const pid = smi.pid;
-    await new Promise((r) => setTimeout(r, 400));
+    const round = smi.latest()[0]!.smClockMHz!;
+    await waitFor(() => (smi!.latest()[0]?.smClockMHz ?? 0) >= round + 3, 8000, 'three more rounds');
     expect(smi.pid).toBe(pid); // not a process per tick
+    expect(smi.restarts).toBe(0);
     expect(smi.latest()[0]!.processes!.map((p) => p.pid)).toEqual([4339, 51822, 61002]);
   });
 
@@ -98,17 +104,35 @@ describe('the streaming nvidia-smi process (fixture executable on PATH)', () => 
   });
 
   it('restarts with backoff when nvidia-smi dies, and shows the outage as a gap, not zeros', async () => {
-    smi = createNvidiaSmiSampler({ intervalMs: 100, minBackoffMs: 300, env: env({ MLENV_FAKE_GPU_DIE_AFTER: '3' }) });
-    await smi.start();
-    await waitFor(() => smi!.latest().length === 2, 8000, 'two GPUs');
-    const firstPid = smi.pid;
-    await waitFor(() => smi!.status().state === 'restarting', 8000, 'nvidia-smi restarting');
-    expect(smi.status().error).toMatch(/Unable to determine the device handle/);
-    expect(smi.latest()).toEqual([]); // a gap
-    await waitFor(() => smi!.status().state === 'running' && smi!.latest().length === 2, 8000, 'nvidia-smi running again with two GPUs');
-    expect(smi.pid).not.toBe(firstPid);
-    expect(smi.restarts).toBeGreaterThanOrEqual(1);
-    expect(smi.latest()[0]!.utilizationGpu).toBe(97);
+    // The first launch prints three rounds, then the device-handle line on stderr, and exits 15; the
+    // second streams for good. Each change of state is recorded as the sampler tells it, with what the
+    // sampler showed at that moment: nothing depends on a poll landing inside a short window.
+    const seen: (GpuSourceStatus & { gpus: GpuSample[]; pid: number | undefined })[] = [];
+    const counter = path.join(DATA, 'restart-launches');
+    const s = createNvidiaSmiSampler({
+      intervalMs: 100,
+      minBackoffMs: 300,
+      env: env({ MLENV_FAKE_GPU_TIMELINE: timeline('die-after-3-then-stream.txt'), MLENV_FAKE_GPU_COUNTER: counter }),
+      onStatus: (st) => seen.push({ ...st, gpus: s.latest(), pid: s.pid }),
+    });
+    smi = s;
+    await s.start();
+    await waitFor(() => seen.length >= 3 && s.latest().length === 2, 8000, 'nvidia-smi running again with two GPUs');
+    expect(seen.map((x) => x.state)).toEqual(['running', 'restarting', 'running']);
+    const [first, outage, again] = seen;
+    expect(outage!.error).toBe('Unable to determine the device handle for GPU 00000000:1B:00.0: Unknown Error');
+    expect(outage!.gpus).toEqual([]); // a gap
+    // At the relaunch's first row only what it has printed is shown: GPU 1's figures from the dead run are gone.
+    expect(again!.gpus.map((g) => g.index)).toEqual([0]);
+    expect(first!.pid).toBeGreaterThan(0);
+    expect(again!.pid).toBeGreaterThan(0);
+    expect(again!.pid).not.toBe(first!.pid);
+    expect(s.pid).toBe(again!.pid);
+    expect(s.restarts).toBe(1);
+    expect(s.backoffMs).toBe(300);
+    expect(readFileSync(counter, 'utf8')).toBe('2');
+    expect(s.status()).toEqual({ tool: 'nvidia-smi', state: 'running' });
+    expect(s.latest()[0]!.utilizationGpu).toBe(97);
   });
 
   it('without nvidia-smi reports "no NVIDIA GPU" and keeps working', async () => {
@@ -126,7 +150,7 @@ describe('the streaming nvidia-smi process (fixture executable on PATH)', () => 
 });
 
 describe('per-process VRAM mapped to a real container through /proc/<pid>/cgroup', async () => {
-  const { realDocker, TEST_IMAGE, TEST_LABEL, tmpDataDir } = await import('../../../test-support');
+  const { realDocker, TEST_IMAGE, TEST_LABEL } = await import('../../../test-support');
   const { writeFileSync } = await import('node:fs');
   const docker = await realDocker();
   it.skipIf(!docker)('attributes a process inside a managed container to that container', async () => {

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { waitFor } from '../../../test-support';
 import { createTegrastatsSampler, parseTegrastats } from './tegrastats';
 import { parseEngineValue, parseRailValue } from './tegrastats-line';
 
@@ -206,8 +207,7 @@ describe('tegrastats process', () => {
     const t = createTegrastatsSampler({ intervalMs: 100, env: env('nano-jp4') });
     t.start();
     try {
-      const end = Date.now() + 5000;
-      while (!t.latest() && Date.now() < end) await new Promise((r) => setTimeout(r, 25));
+      await waitFor(() => t.latest(), 10_000, 'a tegrastats sample');
       expect(t.latest()?.ramTotalMiB).toBe(3964);
       expect(t.state().state).toBe('running');
     } finally {

@@ -5,6 +5,9 @@ import m002 from './002_docker';
 import m003 from './003_metrics';
 import m004 from './004_metrics_10m';
 import m005 from './005_events_coalesce';
+import m006 from './006_mask_secrets';
+import m007 from './007_engine_ids';
+import m008 from './008_container_desired_state';
 
 export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
   { version: 1, name: 'foundation', sql: m001 },
@@ -12,4 +15,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   { version: 3, name: 'metrics', sql: m003 },
   { version: 4, name: 'metrics_10m', sql: m004 },
   { version: 5, name: 'events_coalesce', sql: m005 },
+  { version: 6, name: 'mask_secrets', sql: m006 },
+  { version: 7, name: 'engine_ids', sql: m007 },
+  { version: 8, name: 'container_desired_state', sql: m008 },
 ];

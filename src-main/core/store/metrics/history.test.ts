@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HistoryPoint } from '@shared/contract';
-import { tmpDataDir } from '../../test-support';
-import { openDatabase } from '../store/db';
+import { tmpDataDir } from '../../../test-support';
+import { openDatabase } from '../db';
 import { createHistory } from './history';
 import { createRetention } from './retention';
 import { createMetricsStore, HOUR, MINUTE } from './store';

@@ -1,7 +1,7 @@
 // Batched persistence of snapshots: figures wait in memory and go to SQLite in one transaction
 // every few seconds (raw rows, incremental 1-minute and 1-hour rollups, the system snapshot row).
 import type { MetricsSnapshot, SeriesInfo } from '@shared/contract';
-import type { Db } from '../store/db';
+import type { Db } from '../db';
 import { figuresOf, type SeriesMeta } from './series';
 
 export const MINUTE = 60_000;

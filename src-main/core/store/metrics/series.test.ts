@@ -3,11 +3,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { MetricsSnapshot } from '@shared/contract';
-import { parseTegrastats } from '../sampler/jetson/tegrastats';
+import { parseTegrastats } from '../../sampler/jetson/tegrastats';
 import { figuresOf } from './series';
 
 const line = (board: string) =>
-  readFileSync(path.resolve(__dirname, '../sampler/fixtures/tegrastats', `${board}.txt`), 'utf8')
+  readFileSync(path.resolve(__dirname, '../../sampler/fixtures/tegrastats', `${board}.txt`), 'utf8')
     .split('\n')
     .find((l) => l && !l.startsWith('#'))!;
 const snapshot = (board: string): MetricsSnapshot => ({

@@ -4,7 +4,7 @@
 // short by the range's edge or a gap holds fewer samples than its neighbours.
 import type { HistoryInput, HistoryResult, HistorySeries } from '@shared/contract';
 import { AppError } from '@shared/errors';
-import type { Db } from '../store/db';
+import type { Db } from '../db';
 import { HOUR, ROLLUPS } from './store';
 
 export const DEFAULT_BUCKETS = 1000;

@@ -1,0 +1,76 @@
+// The seam where admission control sits in the lifecycle gate: one synchronous admit-and-reserve
+// call per launch, start, unpause or restart, and a reservation the gate settles exactly once.
+// Today every request is admitted and nothing is held (admitAll); admission (core/admission) will
+// put its decide() and reservation ledger behind the same interface.
+import type { Actor, ContainerDetail, LaunchSpec } from '@shared/contract';
+import { log } from '../log';
+
+/** The gate's operations that can make a container use more of the machine. */
+export type GateAction = 'launch' | 'start' | 'unpause' | 'restart';
+
+interface RequestBase {
+  actor: Actor;
+  /** The engine the container is on (decisions on one engine are serialised). */
+  engine: { id: string; name: string };
+}
+
+/** What asks to be admitted: a launch's validated spec, or the container as inspected just before it is started, unpaused or restarted. */
+export type AdmissionRequest =
+  | (RequestBase & { action: 'launch'; spec: LaunchSpec })
+  | (RequestBase & { action: 'start' | 'unpause' | 'restart'; container: ContainerDetail });
+
+/** What an admitted request holds until the gate settles it. */
+export interface Reservation {
+  /** The container exists (a launch created it, or it is the one acted on): the reservation is now tied to it. */
+  bind(containerId: string): void;
+  /** The container runs (or, launched with start false, exists): what was reserved is now its usage. Ends the reservation. */
+  commit(): void;
+  /** The operation failed after admission (pull, create or start): what was reserved is free again. Ends the reservation. */
+  release(reason: string): void;
+}
+
+export interface AdmissionGate {
+  /**
+   * Decides and, when admitted, reserves — synchronously, so that no other request can be decided
+   * between the two: the gate calls this before its first await on a launch (and right after the
+   * one inspect that tells what a start, unpause or restart would run). Refuses by throwing an
+   * AppError (ADMISSION_REJECTED carrying the decision); then nothing is reserved.
+   */
+  admitAndReserve(request: AdmissionRequest): Reservation;
+}
+
+const NOTHING_HELD: Reservation = { bind: () => undefined, commit: () => undefined, release: () => undefined };
+
+/** Admits every request and reserves nothing: the gate's admission until admission control lands. */
+export const admitAll: AdmissionGate = { admitAndReserve: () => NOTHING_HELD };
+
+/**
+ * `r` settled at most once: after commit or release, every later call does nothing. A reservation
+ * that throws is logged and counted as settled, so that the operation's own outcome (or error) is
+ * what the caller sees.
+ */
+export function settledOnce(r: Reservation, what: string): Reservation {
+  let open = true;
+  const guard = (step: string, fn: () => void) => {
+    try {
+      fn();
+    } catch (e) {
+      log.error(`admission: ${step} of the reservation for ${what} failed`, { message: (e as Error).message });
+    }
+  };
+  return {
+    bind(id) {
+      if (open) guard('bind', () => r.bind(id));
+    },
+    commit() {
+      if (!open) return;
+      open = false;
+      guard('commit', () => r.commit());
+    },
+    release(reason) {
+      if (!open) return;
+      open = false;
+      guard('release', () => r.release(reason));
+    },
+  };
+}
