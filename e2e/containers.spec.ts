@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import Docker from 'dockerode';
 import { expect, test } from '@playwright/test';
-import { pushLayeredImage, startRegistry } from '../src-main/core/docker/registry-fixture';
+import { pushLayeredImage, startRegistry } from '../src-main/test-support/registry-fixture';
 import { startServe, type Served } from './serve';
 
 const IMAGE = process.env.MLENV_TEST_IMAGE ?? 'mlenv-test/busybox:latest';
@@ -30,6 +30,8 @@ test('launch a container, see it running, read its logs, stop it', async ({ page
   await page.goto(served.url);
   await page.getByRole('link', { name: 'Containers' }).click();
   await expect(page.getByTestId('containers-page')).toBeVisible();
+  // A mark on this document: still there at the end, so nothing below reloaded the page.
+  await page.evaluate(() => ((globalThis as unknown as { e2eMark?: string }).e2eMark = 'same page'));
 
   // A bad memory string is refused in the form, with the value and what is accepted.
   await page.getByTestId('launch-image').fill(IMAGE);
@@ -71,9 +73,17 @@ test('launch a container, see it running, read its logs, stop it', async ({ page
     await expect(page.getByTestId('log-lines')).toContainText('hello, followed', { timeout: 1000 });
   }).toPass();
 
+  // Health on the container page follows `health.changed` (the shared store), without a reload.
+  await expect(page.getByTestId('detail-health')).toHaveText('healthy');
   await page.getByTestId('action-stop').click();
   await expect(page.getByTestId('container-detail')).toHaveAttribute('data-state', 'exited');
+  await expect(page.getByTestId('detail-health')).toHaveText('stopped');
   expect(JSON.parse(execFileSync('docker', ['inspect', NAME]).toString())[0].State.Running).toBe(false);
+  // Back on the list (the same page, no reload): the store already holds the stopped row, its stats gone.
+  await page.getByRole('link', { name: '← Containers' }).click();
+  await expect(row).toHaveAttribute('data-state', 'exited');
+  await expect(row.getByTestId('container-health')).toHaveText('stopped');
+  expect(await page.evaluate(() => (globalThis as unknown as { e2eMark?: string }).e2eMark)).toBe('same page');
 
   // The journal has the launch and the stop, done by the user.
   await page.getByRole('link', { name: 'Events' }).click();

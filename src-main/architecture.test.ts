@@ -38,6 +38,19 @@ describe('architecture', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('keeps the core off the router and the request map: services hold no contract names (core/app.ts, the composition root, wires them)', () => {
+    const upward = (file: string, spec: string) => {
+      if (!spec.startsWith('.')) return false;
+      const target = rel(path.resolve(path.dirname(file), spec));
+      return target === 'src-main/router' || target === 'src-main/handlers' || target.startsWith('src-main/handlers/');
+    };
+    const offenders = ALL.filter((f) => rel(f).startsWith('src-main/core/') && rel(f) !== 'src-main/core/app.ts')
+      .flatMap((f) => importsOf(f).filter((i) => upward(f, i)).map((i) => `${rel(f)} → ${i}`));
+    expect(offenders).toEqual([]);
+    // the check sees such an import where there is one
+    expect(importsOf(path.join(ROOT, 'src-main/core/app.ts')).filter((i) => upward(path.join(ROOT, 'src-main/core/app.ts'), i))).toEqual(['../handlers', '../router']);
+  });
+
   it('keeps src-shared free of main-process and renderer code', () => {
     const offenders = ALL.filter((f) => rel(f).startsWith('src-shared/'))
       .flatMap((f) => importsOf(f).filter((i) => i.includes('src-main') || i.includes('src-renderer') || i.startsWith('node:')).map((i) => `${rel(f)} → ${i}`));

@@ -7,6 +7,7 @@ import { Images } from './pages/Images';
 import { Settings } from './pages/Settings';
 import { Dashboard } from './pages/Dashboard';
 import { History } from './pages/History';
+import { connectStores } from './store/connect';
 import { useLink } from './store/link';
 import { useLive } from './store/live';
 
@@ -24,6 +25,8 @@ const currentPath = () => location.hash.replace(/^#\/?/, '').split('/')[0] || PA
 
 export function App() {
   const [path, setPath] = useState(currentPath);
+  // The container, health and image stores listen for the app's whole life, whichever page shows.
+  useEffect(() => connectStores(), []);
   useEffect(() => {
     const onHash = () => setPath(currentPath());
     window.addEventListener('hashchange', onHash);

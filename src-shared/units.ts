@@ -1,6 +1,5 @@
 // The one parser of human resource strings, shared by the core (validation at the boundary)
 // and the renderer (form validation). Units are binary, as the docker CLI reads them: 1g = 1 GiB.
-import { z } from 'zod';
 
 export class UnitError extends Error {}
 
@@ -42,19 +41,6 @@ export function parseCpus(text: string): number {
 
 /** CPUs → Docker's HostConfig.NanoCpus. */
 export const cpusToNano = (cpus: number): number => Math.round(cpus * 1e9);
-
-/** A zod string that must parse with one of the parsers above; the output is the parsed number. */
-const parsed = (parse: (s: string) => number) =>
-  z.string().transform((s, ctx) => {
-    try {
-      return parse(s);
-    } catch (e) {
-      ctx.addIssue({ code: 'custom', message: (e as Error).message });
-      return z.NEVER;
-    }
-  });
-export const bytesString = parsed(parseBytes);
-export const cpusString = parsed(parseCpus);
 
 const IEC = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
 export function formatBytes(bytes: number | null | undefined, digits = 1): string {

@@ -2,7 +2,7 @@ import Docker from 'dockerode';
 import si from 'systeminformation';
 import { createApp } from '../../src-main/core/app';
 import { createBus } from '../../src-main/core/bus';
-import { createMetricsService } from '../../src-main/core/metrics';
+import { createMetricsService } from '../../src-main/core/metrics/service';
 import { createSampler } from '../../src-main/core/sampler';
 import { openDatabase } from '../../src-main/core/store/db';
 import { createMetricsRepository } from '../../src-main/core/store/metrics';

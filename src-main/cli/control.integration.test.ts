@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContainerSummary, EventPayload, MetricsSnapshot } from '@shared/contract';
 import type { ServerFrame } from '@shared/wire';
 import { controlAddress } from '../core/control/address';
-import { removeTestContainers, RUN, testLabels } from '../core/docker/test-helpers';
+import { removeTestContainers, RUN, testLabels } from '../test-support/docker-app';
 import { DB_FILE, openDatabase } from '../core/store/db';
 import { buildCli, realDocker, runCli, TEST_IMAGE, tmpDataDir, waitFor } from '../test-support';
 import { killHard, ownerProcess } from '../test-support/owner-process';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContainerHealth, ContainerSummary } from '@shared/contract';
 import { realDocker, TEST_IMAGE, tmpDataDir, waitFor } from '../test-support';
-import { removeTestContainers, RUN, testLabels } from '../core/docker/test-helpers';
+import { removeTestContainers, RUN, testLabels } from '../test-support/docker-app';
 
 const CLI = path.resolve('dist/main/cli.js');
 const docker = await realDocker();

@@ -4,7 +4,7 @@ import type Docker from 'dockerode';
 import { existsSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI, realDocker, runCli, TEST_IMAGE, tmpDataDir } from '../test-support';
-import { call, removeTestContainers, RUN, startApp, testLabels } from '../core/docker/test-helpers';
+import { call, removeTestContainers, RUN, startApp, testLabels } from '../test-support/docker-app';
 
 const docker = await realDocker();
 

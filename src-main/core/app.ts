@@ -1,22 +1,21 @@
-// Composition root: builds every service from config, wires them to the bus and the router,
-// starts and disposes them. Plain Node: never imports 'electron'.
+// Composition root: builds every service from config, wires them to the bus and, through the
+// request map (src-main/handlers), to the router; starts and disposes them. Plain Node: never imports 'electron'.
 import path from 'node:path';
 import type Docker from 'dockerode';
-import type { OverallStatus } from '@shared/contract';
-import { createRouter, type Handlers } from '../router';
-import { subscriptionHandlers } from '../subscriptions';
+import type { AppInfo, OverallStatus, Settings, SettingsPatch } from '@shared/contract';
+import { createHandlers } from '../handlers';
+import { createRouter } from '../router';
 import { createBus } from './bus';
 import { controlAddress } from './control/address';
 import { listenControl, type ControlServer } from './control/server';
-import { createEngineMonitor } from './docker/engine';
+import { createEngineMonitor } from './docker/engine-monitor';
 import { journalGpuFault, journalGpuStatus } from './gpu-journal';
 import { createFileSecretStore, SECRETS_FILE, secretStorageInfo, type SecretStore } from './docker/secrets';
 import { createDockerService } from './docker/service';
 import { createHealthService } from './health/service';
-import { lifecycleHandlers } from './lifecycle/handlers';
 import { createLifecycle } from './lifecycle/service';
 import { log } from './log';
-import { createMetricsService } from './metrics';
+import { createMetricsService } from './metrics/service';
 import { createSampler } from './sampler';
 import { acquireOwner, type Owner, type OwnerClaim } from './owner';
 import { overallStatus } from './status';
@@ -81,13 +80,16 @@ export function createApp(config: AppConfig) {
   const docker = createDockerService({ repositories, bus, events, engine, secrets });
   // The one gate every create, start, unpause and restart passes (admission will sit in it).
   const lifecycle = createLifecycle({ bus, images: docker.images, containers: docker.containers });
-  const health = createHealthService({ snapshots: repositories.healthSnapshots, bus, events, docker, settings: () => settings.get().health });
-  bus.on('settings.changed', () => health.reschedule());
+  const health = createHealthService({ snapshots: repositories.healthSnapshots, bus, events, docker, settings: settings.slice((s) => s.health) });
+  const samplerSettings = settings.slice((s) => ({
+    intervalMs: config.sampleIntervalMs ?? s.sampleIntervalMs,
+    liveWindowSeconds: s.liveWindowSeconds,
+    tools: { nvidiaSmi: s.metrics.nvidiaSmiPath, tegrastats: s.metrics.tegrastatsPath },
+  }));
   const sampler = createSampler({
     bus,
-    intervalMs: config.sampleIntervalMs ?? settings.get().sampleIntervalMs,
-    liveWindowSeconds: settings.get().liveWindowSeconds,
-    tools: { nvidiaSmi: settings.get().metrics.nvidiaSmiPath, tegrastats: settings.get().metrics.tegrastatsPath },
+    ...samplerSettings.get(),
+    settings: samplerSettings, // followed: a change of interval, window or tools applies at once
     containers: { latest: () => docker.latestStats() },
     toolEnv: config.toolEnv,
     journal: events,
@@ -115,42 +117,39 @@ export function createApp(config: AppConfig) {
     if (claim.transport !== 'command') events.record({ type: `engine.${s.state}`, ...onEngine(docker.engines.get()), outcome: s.state === 'unreachable' ? 'error' : 'ok', error: s.error, details: { host: s.host } });
   });
 
-  const handlers: Handlers = {
-    ...docker.handlers,
-    ...lifecycleHandlers(lifecycle, docker.engines),
-    ...health.handlers,
-    ...backups.handlers,
-    ...subscriptionHandlers,
-    'app.info': () => ({
-      name: 'MLEnv Desktop',
-      version: config.version,
-      dataDir: config.dataDir,
-      dbPath: path.join(config.dataDir, DB_FILE),
-      platform: process.platform,
-      arch: process.arch,
-      nodeVersion: process.versions.node,
-      pid: process.pid,
-      startedAt,
-      secretStorage: secretStorageInfo(secrets),
-    }),
-    'settings.get': () => settings.get(),
-    'settings.update': ({ patch }) => {
-      const next = settings.update(patch);
-      sampler.configure({
-        intervalMs: config.sampleIntervalMs ?? next.sampleIntervalMs,
-        liveWindowSeconds: next.liveWindowSeconds,
-        tools: { nvidiaSmi: next.metrics.nvidiaSmiPath, tegrastats: next.metrics.tegrastatsPath },
-      });
-      bus.emit('settings.changed', next);
-      refreshStatus();
-      return next;
-    },
-    'engine.get': () => engine.get(),
-    'metrics.recent': ({ seconds }) => sampler.recent(seconds),
-    'metrics.series': ({ prefix }) => metrics.series(prefix),
-    'metrics.history': (input) => metrics.history(input),
-    'status.get': () => status,
+  const info = (): AppInfo => ({
+    name: 'MLEnv Desktop',
+    version: config.version,
+    dataDir: config.dataDir,
+    dbPath: path.join(config.dataDir, DB_FILE),
+    platform: process.platform,
+    arch: process.arch,
+    nodeVersion: process.versions.node,
+    pid: process.pid,
+    startedAt,
+    secretStorage: secretStorageInfo(secrets),
+  });
+  /** Stores the patch (the services following a slice of it are told by the store), then tells every settings.changed listener. */
+  const applySettings = (patch: SettingsPatch): Settings => {
+    const next = settings.update(patch);
+    bus.emit('settings.changed', next);
+    refreshStatus();
+    return next;
   };
+  const handlers = createHandlers({
+    info,
+    settings,
+    applySettings,
+    getStatus: () => status,
+    engine,
+    docker,
+    lifecycle,
+    health,
+    backups,
+    events,
+    sampler,
+    metrics,
+  });
 
   const router = createRouter(handlers, {
     // The journal keeps the whole message; an INTERNAL answer names only this row's id (router.ts).
@@ -208,8 +207,8 @@ export function createApp(config: AppConfig) {
     async dispose() {
       await control?.close(); // no call starts after this
       sampler.stop();
-      if (persists) metrics.stop(); // commits the last batch
-      health.stop();
+      if (persists) await metrics.stop(); // commits the last batch
+      await health.stop(); // a check in flight ends before the database closes
       docker.stop();
       engine.stop();
       // A journal sweep or a backup in flight ends before its next step; only then does the database close.

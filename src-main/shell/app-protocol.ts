@@ -2,6 +2,7 @@
 // own, so 'self' in the CSP means the app and nothing else on disk, and file:// keeps no privileges.
 import { protocol } from 'electron';
 import { readFile } from 'node:fs/promises';
+import type { Disposable } from '../core/disposable';
 import { SECURITY_HEADERS } from '../serve/static';
 import { resolveAppRequest } from './app-files';
 import { APP_SCHEME } from './app-origin';
@@ -19,8 +20,8 @@ export function registerAppScheme(): void {
 const plain = (status: number, message: string, extra: Record<string, string> = {}) =>
   new Response(message, { status, headers: { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8', ...extra } });
 
-/** Answers app:// requests with the files of the built renderer in `rendererDir` (GET and HEAD only). */
-export function serveAppProtocol(rendererDir: string): void {
+/** Answers app:// requests with the files of the built renderer in `rendererDir` (GET and HEAD only) until disposed. */
+export function serveAppProtocol(rendererDir: string): Disposable {
   protocol.handle(APP_SCHEME, async (request) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return plain(405, 'use GET', { Allow: 'GET, HEAD' });
     const target = await resolveAppRequest(rendererDir, request.url);
@@ -31,4 +32,5 @@ export function serveAppProtocol(rendererDir: string): void {
     if (!body) return plain(404, 'not found');
     return new Response(request.method === 'HEAD' ? null : new Uint8Array(body), { status: 200, headers });
   });
+  return { dispose: () => protocol.unhandle(APP_SCHEME) };
 }

@@ -2,11 +2,12 @@ import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent, type WebContents 
 import { AppError } from '@shared/errors';
 import { IPC_CALL, IPC_EVENT } from '@shared/wire';
 import type { App } from '../core/app';
+import type { Disposable } from '../core/disposable';
 import { connectionContext } from '../router';
 import { isTrustedSender } from './app-origin';
 
 /** Electron IPC adapter: requests from our own window only, to the same router serve mode uses. */
-export function connectIpc(app: App, getWindow: () => BrowserWindow | undefined): () => void {
+export function connectIpc(app: App, getWindow: () => BrowserWindow | undefined): Disposable {
   // Our window's top frame on an app:// page only (app-origin.ts holds the rule).
   const fromOurWindow = (e: IpcMainInvokeEvent) => {
     const win = getWindow();
@@ -40,9 +41,12 @@ export function connectIpc(app: App, getWindow: () => BrowserWindow | undefined)
     if (!fromOurWindow(e)) return { ok: false, error: new AppError('INVALID_INPUT', 'request from an unknown sender').toBody() };
     return app.router.dispatch(name, input, pageContext(e.sender));
   });
-  return () => {
-    ipcMain.removeHandler(IPC_CALL);
-    for (const ctx of pages.values()) ctx.close();
-    pages.clear();
+  return {
+    /** Removes the handler and ends every page's connection (its subscriptions and log follows). */
+    dispose() {
+      ipcMain.removeHandler(IPC_CALL);
+      for (const ctx of pages.values()) ctx.close();
+      pages.clear();
+    },
   };
 }

@@ -3,6 +3,7 @@ import { app as electronApp, BrowserWindow, Notification, session } from 'electr
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createApp, type App } from '../core/app';
+import { disposable, disposeAll, type Disposable } from '../core/disposable';
 import { fireAndForget } from '../core/fire-and-forget';
 import { log } from '../core/log';
 import { VERSION } from '../version';
@@ -33,19 +34,24 @@ if (!electronApp.requestSingleInstanceLock()) {
   let core: App | undefined;
   let win: BrowserWindow | undefined;
   let quitting = false;
+  /** Everything the shell creates, disposed on quit (last created first) before the core closes. */
+  const parts: Disposable[] = [];
 
   /** Shows the window, on a page of the app when a route is given (e.g. 'containers/<id>'). */
   const open = (route?: string) => {
     const hash = route ? `#/${route}` : undefined;
     if (!win || win.isDestroyed()) {
-      win = createMainWindow(distDir, hash);
+      const created = createMainWindow(distDir, hash);
+      win = created;
       // Closing the window keeps the app in the tray; Quit in the tray menu ends it.
-      win.on('close', (e) => {
+      const onClose = (e: Electron.Event) => {
         if (!quitting) {
           e.preventDefault();
-          win?.hide();
+          created.hide();
         }
-      });
+      };
+      created.on('close', onClose);
+      parts.push(disposable(() => void (created.isDestroyed() || created.removeListener('close', onClose))));
     }
     else if (hash) fireAndForget(win.webContents.executeJavaScript(`location.hash = ${JSON.stringify(hash)}`), 'opening a page of the dashboard');
     if (win.isMinimized()) win.restore();
@@ -65,7 +71,7 @@ if (!electronApp.requestSingleInstanceLock()) {
     electronApp.whenReady().then(async () => {
       // Before any window: no permission the app does not use, and the renderer's files on app://.
       hardenSession(session.defaultSession);
-      serveAppProtocol(path.join(distDir, 'renderer'));
+      parts.push(serveAppProtocol(path.join(distDir, 'renderer')));
       try {
         const dataDir = electronApp.getPath('userData');
         // The desktop app owns the data folder (a second owner, e.g. mlenv serve, is refused in words) and answers the CLI on its control socket.
@@ -76,26 +82,28 @@ if (!electronApp.requestSingleInstanceLock()) {
         electronApp.exit(1);
         return;
       }
-      connectIpc(core, () => win);
-      createTray(core, assetsDir, { open, quit: () => electronApp.quit() });
+      parts.push(connectIpc(core, () => win));
+      parts.push(createTray(core, assetsDir, { open, quit: () => electronApp.quit() }));
       // Told once when the machine turns critical or loses the engine, not at every changed figure.
       let lastLevel = core.getStatus().level;
-      core.bus.on('status.changed', (s) => {
+      const offStatus = core.bus.on('status.changed', (s) => {
         const entered = s.level !== lastLevel && (s.level === 'critical' || s.level === 'unreachable');
         lastLevel = s.level;
         if (entered && Notification.isSupported()) new Notification({ title: `MLEnv Desktop: ${s.level}`, body: s.reasons[0] ?? '' }).show();
       });
       // Container health alerts as native notifications (recoveries included, so the user knows it passed).
-      core.bus.on('alerts.raised', (a) => {
+      const offAlerts = core.bus.on('alerts.raised', (a) => {
         if (a.level !== 'info' || a.from === 'critical' || a.from === 'warning') {
           if (Notification.isSupported()) new Notification({ title: `MLEnv: ${a.container} is ${a.to}`, body: a.message }).show();
         }
       });
+      parts.push(disposable(offStatus), disposable(offAlerts));
       await core.start();
       open();
     }),
     'starting the app',
   );
 
-  electronApp.on('will-quit', () => fireAndForget(core?.dispose(), 'closing the app')); // the journal closes with it: logged
+  // The shell's parts first (no request or bus listener reaches a closing core), then the core; the journal closes with it: logged.
+  electronApp.on('will-quit', () => fireAndForget(disposeAll(parts.splice(0)).then(() => core?.dispose()), 'closing the app'));
 }

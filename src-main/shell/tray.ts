@@ -2,6 +2,7 @@ import { Menu, Tray, nativeImage, type MenuItemConstructorOptions } from 'electr
 import path from 'node:path';
 import type { OverallStatus, StatusLevel } from '@shared/contract';
 import type { App } from '../core/app';
+import type { Disposable } from '../core/disposable';
 import { fireAndForget } from '../core/fire-and-forget';
 import { log } from '../core/log';
 import { trayContainerItems, trayTooltip } from '../core/tray-text';
@@ -10,7 +11,7 @@ import { trayContainerItems, trayTooltip } from '../core/tray-text';
  * The tray icon: its colour follows the overall status, its tooltip the headline figures, and its
  * menu lists the running managed containers (open one in the window, or stop it).
  */
-export function createTray(app: App, assetsDir: string, actions: { open(route?: string): void; quit(): void }): Tray {
+export function createTray(app: App, assetsDir: string, actions: { open(route?: string): void; quit(): void }): Disposable {
   const icon = (level: StatusLevel) => nativeImage.createFromPath(path.join(assetsDir, 'tray', `${level}.png`));
   const tray = new Tray(icon(app.getStatus().level));
   let shownIds = '';
@@ -56,12 +57,19 @@ export function createTray(app: App, assetsDir: string, actions: { open(route?: 
     tray.setToolTip(trayTooltip(s, app.engine.get()));
   };
   render(app.getStatus());
-  app.bus.on('status.changed', render);
-  app.bus.on('metrics.snapshot', (s) => {
+  const offStatus = app.bus.on('status.changed', render);
+  const offSnapshot = app.bus.on('metrics.snapshot', (s) => {
     tray.setToolTip(trayTooltip(app.getStatus(), app.engine.get()));
     // Rebuilt only when the set of running containers changes, not every tick.
     const ids = trayContainerItems(s.containers ?? []).map((c) => c.id).join();
     if (ids !== shownIds) buildMenu();
   });
-  return tray;
+  return {
+    /** Stops following the bus and removes the icon. */
+    dispose() {
+      offStatus();
+      offSnapshot();
+      if (!tray.isDestroyed()) tray.destroy();
+    },
+  };
 }

@@ -125,6 +125,23 @@ describe('renderer client subscriptions', () => {
     expect(f.calls.at(-1)).toEqual({ name: 'events.subscribe', input: { names: ['metrics.snapshot'] } });
   });
 
+  it('tells onReconnect listeners after a reconnect, once the wanted names are asked for again', async () => {
+    const f = fakeBridge({ reconnects: true });
+    const api = createClient(f.bridge);
+    const order: string[] = [];
+    api.on('containers.changed', () => undefined);
+    const off = api.onReconnect(() => order.push(`reload after ${f.calls.length} calls: ${f.calls.at(-1)?.name}`));
+    await settle();
+    expect(order).toEqual([]); // the first connection is no reconnect
+    f.reconnect();
+    await settle();
+    expect(order).toEqual(['reload after 2 calls: events.subscribe']);
+    off();
+    f.reconnect();
+    await settle();
+    expect(order).toHaveLength(1);
+  });
+
   it('delivers only to listeners of the event that arrived, and calls still reject typed', async () => {
     const f = fakeBridge();
     const api = createClient(f.bridge);

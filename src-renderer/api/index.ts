@@ -1,6 +1,6 @@
-import type { Bridge, MlenvClient } from '@shared/wire';
+import type { Bridge } from '@shared/wire';
 import { useLink } from '../store/link';
-import { createClient } from './client';
+import { createClient, type RendererClient } from './client';
 import { createWsBridge } from './ws';
 
 declare global {
@@ -20,4 +20,4 @@ function pickBridge(): Bridge {
 }
 
 /** The renderer's one client. Pages call `api.call(...)` and `api.on(...)`; the transport is invisible. */
-export const api: MlenvClient = createClient(pickBridge());
+export const api: RendererClient = createClient(pickBridge());

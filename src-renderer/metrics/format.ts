@@ -1,12 +1,9 @@
 // Formatting and export of history figures, by the unit each series declares.
 import type { HistoryResult } from '@shared/contract';
+import { throttleNames } from '@shared/throttle';
 import { formatBytes } from '@shared/units';
 
-const THROTTLE: [number, string][] = [
-  [0x2, 'ApplicationsClocksSetting'], [0x4, 'SwPowerCap'], [0x8, 'HwSlowdown'], [0x10, 'SyncBoost'],
-  [0x20, 'SwThermalSlowdown'], [0x40, 'HwThermalSlowdown'], [0x80, 'HwPowerBrakeSlowdown'], [0x100, 'DisplayClockSetting'],
-];
-export const throttleNames = (mask: number) => THROTTLE.filter(([bit]) => (mask & bit) !== 0).map(([, n]) => n);
+export { throttleNames };
 
 export function formatValue(v: number | null | undefined, unit: string): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '—';

@@ -19,7 +19,7 @@ export function useHistory(series: string[], from: number, to: number, buckets: 
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // `series` is a new array each render: `key` (its names joined) stands for it in the deps.
   }, [key, from, to, buckets, refreshKey]);
   return state;
 }

@@ -6,6 +6,7 @@ import { ContainerCharts } from '../components/ContainerCharts';
 import { ContainerActions } from '../docker/ContainerActions';
 import { errorText, formatTime, HEALTH_CLASS, portUrl, shortId } from '../docker/format';
 import { LogViewer } from '../docker/LogViewer';
+import { useHealthStore } from '../store/health';
 
 /** Why an unauthenticated Jupyter link matters, in words (null: the log did not say either way). */
 function jupyterAuthNote(j: JupyterLink): string {
@@ -38,14 +39,12 @@ export function ContainerDetail({ id }: { id: string }) {
       setError(errorText(e));
     }
   }, [id]);
+  useEffect(() => void load(), [load]);
   useEffect(() => {
-    void load();
-    const offs = [
-      api.on('containers.changed', (c) => (c.id === id || c.id === d?.id || c.name === id) && void load()),
-      api.on('health.changed', () => void load()),
-    ];
-    return () => offs.forEach((o) => o());
-  }, [load, id, d?.id]);
+    return api.on('containers.changed', (c) => (c.id === id || c.id === d?.id || c.name === id) && void load());
+  }, [load, id, d?.id]); // not a reload of the page on `health.changed`: the judgement below comes from the store
+  // The current judgement follows `health.changed` through the shared store; the report's history is read with the page.
+  const live = useHealthStore((s) => (d ? s.byId[d.id] : undefined));
 
   if (error) {
     return (
@@ -55,7 +54,8 @@ export function ContainerDetail({ id }: { id: string }) {
     );
   }
   if (!d) return <p className="muted">Loading container…</p>;
-  const h = report?.current;
+  const h = live ?? report?.current;
+  const history = report?.history ?? [];
   return (
     <div className="container-detail" data-testid="container-detail" data-state={d.state}>
       <p>
@@ -160,8 +160,8 @@ export function ContainerDetail({ id }: { id: string }) {
               </p>
             )}
             <div className="health-history">
-              {report!.history.length === 0 && <span className="muted">No history stored yet (one snapshot a minute by default).</span>}
-              {report!.history.map((s) => (
+              {history.length === 0 && <span className="muted">No history stored yet (one snapshot a minute by default).</span>}
+              {history.map((s) => (
                 <span key={s.ts} className={`tick ${HEALTH_CLASS[s.state]}`} title={`${new Date(s.ts).toLocaleString()}: ${s.state}${s.reasons.length ? ` — ${s.reasons.join('; ')}` : ''}`} />
               ))}
             </div>

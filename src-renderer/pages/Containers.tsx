@@ -54,7 +54,7 @@ function ContainerList() {
             </thead>
             <tbody>
               {list.map((c) => {
-                const h = health.get(c.id);
+                const h = health[c.id];
                 const s = stats.get(c.id);
                 return (
                   <tr key={c.id} data-testid={`container-row-${c.name}`} data-state={c.state} className={c.managed ? undefined : 'foreign'}>

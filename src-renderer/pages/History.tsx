@@ -34,7 +34,7 @@ function useRange() {
     const ms = RANGES.find((r) => r.id === preset)!.ms;
     const to = Math.ceil(Date.now() / 1000) * 1000;
     return { from: to - ms, to };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // `tick` is read by no line above: it is a dependency so that a range ending now moves on with time.
   }, [preset, custom, tick]);
   return { preset, setPreset, custom, setCustom, range };
 }

@@ -1,9 +1,10 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import type { ImageSummary, PullProgress } from '@shared/contract';
+import { useState, type FormEvent } from 'react';
 import { checkImageRef } from '@shared/launch';
 import { formatBytes } from '@shared/units';
 import { api } from '../api';
 import { errorText, shortId } from '../docker/format';
+import { hidePullProgress, notePull, reloadImages } from '../store/connect';
+import { failedImages, useImagesStore } from '../store/images';
 
 const pct = (cur: number | null, tot: number | null) => (cur !== null && tot ? Math.min(100, (100 * cur) / tot) : 0);
 
@@ -16,26 +17,13 @@ function Bar({ value, label, testId }: { value: number; label: string; testId?: 
 }
 
 export function Images() {
-  const [images, setImages] = useState<ImageSummary[]>();
-  const [error, setError] = useState<string>();
+  // The list and the pulls' progress live in the shared store (kept by `pull.progress`, see store/connect.ts).
+  const images = useImagesStore((s) => s.images);
+  const error = useImagesStore((s) => s.error);
+  const pulls = useImagesStore((s) => s.pulls);
   const [ref, setRef] = useState('');
-  const [pulls, setPulls] = useState<Map<string, PullProgress>>(new Map());
   const [pullError, setPullError] = useState<string>();
   const [confirm, setConfirm] = useState<string>();
-
-  const load = useCallback(() => {
-    api.call('images.list', {}).then(
-      (i) => {
-        setImages(i);
-        setError(undefined);
-      },
-      (e: unknown) => setError(errorText(e)),
-    );
-  }, []);
-  useEffect(() => {
-    load();
-    return api.on('pull.progress', (p) => setPulls((m) => new Map(m).set(p.ref, p)));
-  }, [load]);
 
   let refError: string | undefined;
   try {
@@ -47,9 +35,8 @@ export function Images() {
     e.preventDefault();
     setPullError(undefined);
     try {
-      await api.call('images.pull', { ref: ref.trim() });
+      notePull(await api.call('images.pull', { ref: ref.trim() }));
       setRef('');
-      load();
     } catch (err) {
       setPullError(errorText(err));
     }
@@ -58,9 +45,9 @@ export function Images() {
     try {
       await api.call('images.remove', { ref: tag, force });
       setConfirm(undefined);
-      load();
+      await reloadImages();
     } catch (err) {
-      setError(errorText(err));
+      useImagesStore.setState((s) => failedImages(s, err));
     }
   };
 
@@ -80,14 +67,14 @@ export function Images() {
             {pullError}
           </p>
         )}
-        {[...pulls.values()].map((p) => (
+        {Object.values(pulls).map((p) => (
           <div key={p.ref} className="pull" data-testid="pull-progress">
             <div className="toolbar">
               <strong className="mono">{p.ref}</strong>
               <span className="muted">
                 {p.error ? `failed: ${p.error}` : p.done ? 'done' : 'pulling'} · {formatBytes(p.current)} of {formatBytes(p.total)}
               </span>
-              {p.done && <button onClick={() => setPulls((m) => (m.delete(p.ref), new Map(m)))}>Hide</button>}
+              {p.done && <button type="button" onClick={() => hidePullProgress(p.ref)}>Hide</button>}
             </div>
             {p.warning && (
               <p className="muted" data-testid="pull-warning">

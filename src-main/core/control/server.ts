@@ -4,10 +4,9 @@
 // (the socket is 0600 in a 0700 folder; on Windows a named pipe).
 import { chmodSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { AppError } from '@shared/errors';
+import { AppError, type Envelope } from '@shared/errors';
 import { parseFrame, type ServerFrame } from '@shared/wire';
-import { connectionContext, type EventSource } from '../../connection';
-import type { Router } from '../../router';
+import { connectionContext, type CallContext, type EventSource } from '../../connection';
 import { fireAndForget, type Journal } from '../fire-and-forget';
 import { log } from '../log';
 import { privateSocketFolder } from './address';
@@ -27,7 +26,12 @@ export interface ControlServer {
  * whatever file is at the address is a socket left by an owner that died, and is replaced. A unix
  * socket is created 0600 (under a umask, so it is never reachable by others, not even for a moment).
  */
-export async function listenControl(opts: { address: string; router: Router; bus: EventSource; journal?: Journal }): Promise<ControlServer> {
+/** What the control socket hands each call to: the app's router (src-main/router.ts), which never throws. */
+export interface Dispatcher {
+  dispatch(name: unknown, input: unknown, ctx: CallContext): Promise<Envelope<unknown>>;
+}
+
+export async function listenControl(opts: { address: string; router: Dispatcher; bus: EventSource; journal?: Journal }): Promise<ControlServer> {
   const { address } = opts;
   const unix = process.platform !== 'win32';
   const sockets = new Set<Socket>();

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MASKED_VALUE } from '@shared/secret-env';
 import { realDocker, TEST_IMAGE, tmpDataDir } from '../../test-support';
 import type { App } from '../app';
-import { call, removeTestContainers, RUN, startApp, testLabels } from './test-helpers';
+import { call, removeTestContainers, RUN, startApp, testLabels } from '../../test-support/docker-app';
 
 const docker = await realDocker();
 

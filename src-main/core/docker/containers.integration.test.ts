@@ -10,8 +10,8 @@ import type { EventPayload, LogLine } from '@shared/contract';
 import { AppError } from '@shared/errors';
 import { realDocker, TEST_IMAGE, tmpDataDir, waitFor } from '../../test-support';
 import type { App } from '../app';
-import { connectionContext } from '../../router';
-import { call, removeTestContainers, RUN, startApp, testLabels } from './test-helpers';
+import { connectionContext } from '../../connection';
+import { call, removeTestContainers, RUN, startApp, testLabels } from '../../test-support/docker-app';
 
 const docker = await realDocker();
 /** How far the engine's clock may stand from ours (it is the same host's clock here; a remote engine's is not). */

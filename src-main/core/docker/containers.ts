@@ -11,11 +11,11 @@ import type { ContainerRepository } from '../store/containers';
 import type { EventLog } from '../store/events';
 import { containerHandle } from './container-handle';
 import { LABEL_MANAGED } from './create-options';
-import type { Engine } from './engines';
+import type { Engine } from './engine-registry';
 import { toAppError } from './errors';
 import { findJupyter } from './jupyter';
 import { tailLogs } from './logs';
-import { detailFromInspect, summaryFromList } from './map';
+import { detailFromInspect, summaryFromList } from './container-to-contract';
 
 /** What this module does to a container; creating and running it are the lifecycle gate's. */
 export type Op = 'stop' | 'pause';

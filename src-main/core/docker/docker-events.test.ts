@@ -14,7 +14,7 @@ import { openDatabase } from '../store/db';
 import { createEventLog } from '../store/events';
 import { createRepositories } from '../store/repositories';
 import { LABEL_MANAGED } from './create-options';
-import { createEngineMonitor } from './engine';
+import { createEngineMonitor } from './engine-monitor';
 import { createFileSecretStore } from './secrets';
 import { createDockerService } from './service';
 

@@ -4,7 +4,7 @@
 // Every line is read into Docker's vocabulary first (event-vocabulary.ts: Podman's words become
 // Docker's), so `onEvent` only ever sees Docker's events.
 import type { Readable } from 'node:stream';
-import type { Engine } from './engines';
+import type { Engine } from './engine-registry';
 import { fireAndForget } from '../fire-and-forget';
 import { log } from '../log';
 import { parseEventLine, type DockerEvent } from './event-vocabulary';

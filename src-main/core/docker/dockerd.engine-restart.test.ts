@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineStatus } from '@shared/contract';
 import { TEST_IMAGE, tmpDataDir, waitFor } from '../../test-support';
 import type { App } from '../app';
-import { call, removeTestContainers, startApp, testLabels } from './test-helpers';
+import { call, removeTestContainers, startApp, testLabels } from '../../test-support/docker-app';
 
 const enabled = process.env.MLENV_ENGINE_RESTART_TEST === '1';
 if (!enabled) console.warn('SKIPPED engine-restart test: set MLENV_ENGINE_RESTART_TEST=1 and run this file alone (it restarts dockerd)');

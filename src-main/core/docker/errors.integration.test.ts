@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { realDocker, TEST_IMAGE, tmpDataDir } from '../../test-support';
 import type { App } from '../app';
 import { toAppError } from './errors';
-import { removeTestContainers, startApp, testLabels } from './test-helpers';
+import { removeTestContainers, startApp, testLabels } from '../../test-support/docker-app';
 
 const docker = await realDocker();
 

@@ -5,7 +5,7 @@ import type { ImageSummary, JournalActor, LayerProgress, PullProgress, RegistryL
 import type { Bus } from '../bus';
 import { onEngine, type EventLog } from '../store/events';
 import type { RegistryLoginRepository } from '../store/registry-logins';
-import type { Engine } from './engines';
+import type { Engine } from './engine-registry';
 import { AppError } from '@shared/errors';
 import { engineMessage, toAppError } from './errors';
 import type { SecretStore } from './secrets';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { realDocker, TEST_IMAGE, tmpDataDir, waitFor } from '../../test-support';
 import type { App } from '../app';
-import { call, removeTestContainers, RUN, startApp, testLabels } from './test-helpers';
+import { call, removeTestContainers, RUN, startApp, testLabels } from '../../test-support/docker-app';
 
 const docker = await realDocker();
 const fixtureLines = (name: string) => readFileSync(path.join(__dirname, 'fixtures', name), 'utf8').trimEnd().split('\n');

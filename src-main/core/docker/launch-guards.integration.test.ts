@@ -10,7 +10,7 @@ import { MASKED_VALUE } from '@shared/secret-env';
 import { realDocker, TEST_IMAGE, tmpDataDir } from '../../test-support';
 import { createApp, type App } from '../app';
 import { DB_FILE } from '../store/db';
-import { call, removeTestContainers, RUN, startApp, testLabels } from './test-helpers';
+import { call, removeTestContainers, RUN, startApp, testLabels } from '../../test-support/docker-app';
 
 const docker = await realDocker();
 const KEY = `nvapi-${RUN}-TOPSECRET`;

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '@shared/errors';
 import { realDocker, TEST_IMAGE, TEST_LABEL, tmpDataDir, waitFor } from '../../test-support';
 import type { App } from '../app';
-import { call, removeTestContainers, RUN, startApp, testLabels } from './test-helpers';
+import { call, removeTestContainers, RUN, startApp, testLabels } from '../../test-support/docker-app';
 
 const docker = await realDocker();
 const SOCKET = '/var/run/docker.sock';

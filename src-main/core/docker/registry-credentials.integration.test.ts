@@ -9,8 +9,8 @@ import type { PullProgress } from '@shared/contract';
 import { AppError } from '@shared/errors';
 import { realDocker, TEST_IMAGE, tmpDataDir, waitFor } from '../../test-support';
 import type { App } from '../app';
-import { pushLayeredImage, startRegistry } from './registry-fixture';
-import { call, removeTestContainers, RUN, startApp, testLabels } from './test-helpers';
+import { pushLayeredImage, startRegistry } from '../../test-support/registry-fixture';
+import { call, removeTestContainers, RUN, startApp, testLabels } from '../../test-support/docker-app';
 
 const docker = await realDocker();
 const SOCKET = '/var/run/docker.sock';

@@ -4,7 +4,7 @@
 import type { Readable } from 'node:stream';
 import type { ContainerStats } from '@shared/contract';
 import { containerHandle } from './container-handle';
-import type { Engine } from './engines';
+import type { Engine } from './engine-registry';
 import { fireAndForget } from '../fire-and-forget';
 
 /**

@@ -23,7 +23,6 @@ export interface Verdict {
   reasons: string[];
 }
 
-const RANK: Record<HealthState, number> = { healthy: 0, stopped: 1, warning: 2, critical: 3 };
 
 export function evaluate(f: HealthFacts, s: HealthSettings): Verdict {
   const critical: string[] = [];
@@ -60,5 +59,3 @@ export function evaluate(f: HealthFacts, s: HealthSettings): Verdict {
   if (warning.length) return { state: 'warning', reasons: warning };
   return { state: 'healthy', reasons: [] };
 }
-
-export const worseHealth = (a: HealthState, b: HealthState): HealthState => (RANK[b] > RANK[a] ? b : a);

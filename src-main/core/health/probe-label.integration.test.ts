@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { realDocker, TEST_IMAGE, tmpDataDir, waitFor } from '../../test-support';
 import type { App } from '../app';
 import { LABEL_MANAGED, LABEL_PROBE, LABEL_PROJECT } from '../docker/create-options';
-import { call, removeTestContainers, RUN, startApp, testLabels } from '../docker/test-helpers';
+import { call, removeTestContainers, RUN, startApp, testLabels } from '../../test-support/docker-app';
 
 const docker = await realDocker();
 

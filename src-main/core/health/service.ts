@@ -2,30 +2,32 @@
 // raises alerts on state changes, stores snapshots every snapshot interval and trims them.
 import type { Alert, ContainerHealth, HealthReport, HealthSettings, HealthState } from '@shared/contract';
 import { AppError } from '@shared/errors';
-import type { Handlers } from '../../router';
 import type { Bus } from '../bus';
 import { containerHandle } from '../docker/container-handle';
 import { parseProbeLabel, LABEL_MANAGED, LABEL_PROBE, type ProbeSpec } from '../docker/create-options';
-import type { Engine } from '../docker/engines';
-import { detailFromInspect } from '../docker/map';
+import type { Engine } from '../docker/engine-registry';
+import { detailFromInspect } from '../docker/container-to-contract';
 import type { DockerService } from '../docker/service';
+import { every, type Loop } from '../every';
 import { fireAndForget } from '../fire-and-forget';
 import { log } from '../log';
 import type { EventLog } from '../store/events';
 import type { HealthSnapshotRepository } from '../store/health-snapshots';
+import type { SettingsSlice } from '../store/settings';
 import { evaluate } from './evaluate';
 import { probeHttp, probeTcp } from './probe';
 
 const LEVEL: Record<HealthState, Alert['level']> = { critical: 'critical', warning: 'warning', healthy: 'info', stopped: 'info' };
 
 /** `snapshots`: where verdicts are kept for the report's history; `events`: the journal (alerts are rows, and it tells a stop on purpose). */
-export function createHealthService(opts: { snapshots: HealthSnapshotRepository; bus: Bus; events: EventLog; docker: DockerService; settings: () => HealthSettings }) {
+export function createHealthService(opts: { snapshots: HealthSnapshotRepository; bus: Bus; events: EventLog; docker: DockerService; settings: SettingsSlice<HealthSettings> }) {
   const { snapshots, bus, events, docker } = opts;
   const current = new Map<string, ContainerHealth>();
   const restarts = new Map<string, { ts: number; count: number }[]>();
   const alerts: Alert[] = [];
-  let checkTimer: NodeJS.Timeout | undefined;
-  let snapTimer: NodeJS.Timeout | undefined;
+  let checkLoop: Loop | undefined;
+  let snapLoop: Loop | undefined;
+  let offSettings: (() => void) | undefined;
   let running = false;
   /** Set for good by stop(): judgements still in flight must not write afterwards. */
   let stopped = false;
@@ -38,7 +40,7 @@ export function createHealthService(opts: { snapshots: HealthSnapshotRepository;
   };
 
   async function judge(engine: Engine, id: string): Promise<ContainerHealth | null> {
-    const s = opts.settings();
+    const s = opts.settings.get();
     let info;
     try {
       info = await containerHandle(engine, id).inspect();
@@ -140,31 +142,12 @@ export function createHealthService(opts: { snapshots: HealthSnapshotRepository;
   }
 
   function snapshot(now = Date.now()) {
-    const s = opts.settings();
+    const s = opts.settings.get();
     const taken = [...current.values()].map((h) => {
       const st = docker.stats.get(h.id);
       return { containerId: h.id, state: h.state, reasons: h.reasons, cpuPercent: st?.cpuPercent ?? null, memoryPercent: st?.memoryPercent ?? null };
     });
     snapshots.save(now, taken, now - s.retentionDays * 86_400_000);
-  }
-
-  function schedule() {
-    if (!running) return;
-    const s = opts.settings();
-    checkTimer = setTimeout(() => fireAndForget(checkAll().finally(schedule), 'timed health check', events), s.checkIntervalSeconds * 1000);
-    checkTimer.unref?.();
-  }
-  function scheduleSnap() {
-    if (!running) return;
-    snapTimer = setTimeout(() => {
-      try {
-        snapshot();
-      } catch (e) {
-        log.warn('health snapshot failed', { message: (e as Error).message });
-      }
-      scheduleSnap();
-    }, opts.settings().snapshotIntervalSeconds * 1000);
-    snapTimer.unref?.();
   }
 
   const offEvents = docker.onDockerEvent((e, engine) => {
@@ -181,30 +164,29 @@ export function createHealthService(opts: { snapshots: HealthSnapshotRepository;
     }
   });
 
-  const handlers = {
-    'health.list': () => [...current.values()],
-    'health.report': async ({ id, hours }) => {
-      let h = current.get(id) ?? [...current.values()].find((x) => x.name === id || x.id.startsWith(id));
-      if (!h) {
-        for (const engine of docker.engines.all()) {
-          h = (await judge(engine, id).catch(() => null)) ?? undefined;
-          if (h) break;
-        }
+  /** The verdict on `id` (a full id, a name or an id prefix): the current one, else judged now on every engine. NOT_FOUND when no managed container matches. */
+  async function report(id: string, hours: number): Promise<HealthReport> {
+    let h = current.get(id) ?? [...current.values()].find((x) => x.name === id || x.id.startsWith(id));
+    if (!h) {
+      for (const engine of docker.engines.all()) {
+        h = (await judge(engine, id).catch(() => null)) ?? undefined;
+        if (h) break;
       }
-      if (!h) throw new AppError('NOT_FOUND', `no managed container "${id}" to report on`);
-      const report: HealthReport = { current: h, history: snapshots.history(h.id, Date.now() - hours * 3_600_000) };
-      return report;
-    },
-    'alerts.list': () => alerts,
-    'alerts.dismiss': ({ id }) => {
-      const i = alerts.findIndex((a) => a.id === id);
-      if (i >= 0) alerts.splice(i, 1);
-      return { dismissed: i >= 0 };
-    },
-  } satisfies Partial<Handlers>;
+    }
+    if (!h) throw new AppError('NOT_FOUND', `no managed container "${id}" to report on`);
+    return { current: h, history: snapshots.history(h.id, Date.now() - hours * 3_600_000) };
+  }
 
   return {
-    handlers,
+    report,
+    /** The alerts raised and not dismissed, newest first (the last 50). */
+    alerts: (): Alert[] => alerts,
+    /** Dismisses one alert; false when there is none by that id. */
+    dismissAlert(id: number): boolean {
+      const i = alerts.findIndex((a) => a.id === id);
+      if (i >= 0) alerts.splice(i, 1);
+      return i >= 0;
+    },
     checkAll,
     snapshot,
     /** Every managed container's current verdict (the tray's overall status counts the critical ones). */
@@ -212,24 +194,29 @@ export function createHealthService(opts: { snapshots: HealthSnapshotRepository;
     criticalCount: (): number => [...current.values()].filter((h) => h.state === 'critical').length,
     get: (id: string) => current.get(id),
     start() {
+      if (running) return;
       running = true;
       fireAndForget(checkAll(), 'first health check', events);
-      schedule();
-      scheduleSnap();
+      const s = opts.settings.get();
+      checkLoop = every(s.checkIntervalSeconds * 1000, checkAll, { what: 'timed health check', journal: events });
+      snapLoop = every(s.snapshotIntervalSeconds * 1000, () => snapshot(), {
+        what: 'health snapshot',
+        onError: (e) => log.warn('health snapshot failed', { message: (e as Error).message }),
+      });
+      // A settings change: the new intervals apply from now.
+      offSettings = opts.settings.subscribe((next) => {
+        checkLoop?.setInterval(next.checkIntervalSeconds * 1000);
+        snapLoop?.setInterval(next.snapshotIntervalSeconds * 1000);
+      });
     },
-    /** After a settings change: the new intervals apply from now. */
-    reschedule() {
-      clearTimeout(checkTimer);
-      clearTimeout(snapTimer);
-      schedule();
-      scheduleSnap();
-    },
-    stop() {
+    /** Ends the loops and the event watch; resolves once a check or snapshot in flight has ended. */
+    async stop(): Promise<void> {
       running = false;
       stopped = true;
       offEvents();
-      clearTimeout(checkTimer);
-      clearTimeout(snapTimer);
+      offSettings?.();
+      await Promise.all([checkLoop?.dispose(), snapLoop?.dispose()]);
+      checkLoop = snapLoop = undefined;
     },
   };
 }

@@ -6,7 +6,7 @@ import type { LaunchSpec } from '@shared/contract';
 import { dangerousMountMessage, dangerousMounts, mountRisk, type DangerousMount } from '@shared/dangerous-mounts';
 import { AppError } from '@shared/errors';
 import { bindSpec } from '@shared/volumes';
-import { LOCAL_ENGINE, type Engine } from '../docker/engines';
+import { LOCAL_ENGINE, type Engine } from '../docker/engine-registry';
 
 /**
  * Every dangerous bind mount of the launch (dangerousMounts), the engine's own socket counted

@@ -11,9 +11,9 @@ import { AppError } from '@shared/errors';
 import { connectionContext } from '../../connection';
 import { realDocker, TEST_IMAGE, tmpDataDir, waitFor } from '../../test-support';
 import type { App } from '../app';
-import type { Engine } from '../docker/engines';
-import { startRegistry } from '../docker/registry-fixture';
-import { call, removeTestContainers, RUN, startApp, testLabels } from '../docker/test-helpers';
+import type { Engine } from '../docker/engine-registry';
+import { startRegistry } from '../../test-support/registry-fixture';
+import { call, removeTestContainers, RUN, startApp, testLabels } from '../../test-support/docker-app';
 import type { AdmissionGate, AdmissionRequest } from './admission';
 import { createLifecycle } from './service';
 

@@ -11,7 +11,7 @@ import { AppError } from '@shared/errors';
 import type { Bus } from '../bus';
 import type { Containers } from '../docker/containers';
 import { buildCreateOptions } from '../docker/create-options';
-import type { Engine } from '../docker/engines';
+import type { Engine } from '../docker/engine-registry';
 import { engineMessage, toAppError } from '../docker/errors';
 import type { Images } from '../docker/images';
 import { admitAll, settledOnce, type AdmissionGate, type AdmissionRequest, type Reservation } from './admission';

@@ -7,7 +7,7 @@ import { createEventLog } from '../store/events';
 import { createMetricsRepository } from '../store/metrics';
 import { DEFAULT_SETTINGS } from '@shared/contract';
 import { tmpDataDir } from '../../test-support';
-import { createMetricsService } from '.';
+import { createMetricsService } from './service';
 
 const setup = () => {
   const db = openDatabase(tmpDataDir());

@@ -1,6 +1,8 @@
 import type { ContainerStats, GpuFault, GpuSample, GpuSourceStatus, MetricsSnapshot } from '@shared/contract';
 import type { Bus } from '../bus';
+import { every, type Loop } from '../every';
 import { fireAndForget, reportFailure, type Journal } from '../fire-and-forget';
+import type { SettingsSlice } from '../store/settings';
 import { createNvidiaSmiSampler } from './gpu/nvidia-smi';
 import { createHostSampler } from './host';
 import { createTegrastatsSampler } from './jetson/tegrastats';
@@ -13,8 +15,17 @@ export interface ToolPaths {
   tegrastats: string | null;
 }
 
+/** What the sampler takes from the settings: the sampling interval (ms), the live window (s), the tools. */
+export interface SamplerSettings {
+  intervalMs: number;
+  liveWindowSeconds: number;
+  tools?: ToolPaths;
+}
+
 export interface SamplerOptions {
   bus: Bus;
+  /** Followed while started: a change of interval, window or tools applies at once (configure). */
+  settings?: SettingsSlice<SamplerSettings>;
   intervalMs: number;
   liveWindowSeconds: number;
   host?: ReturnType<typeof createHostSampler>;
@@ -45,7 +56,8 @@ export function createSampler(opts: SamplerOptions) {
   const host = opts.host ?? createHostSampler();
   let intervalMs = opts.intervalMs;
   const ring = new Ring<MetricsSnapshot>(Math.ceil((opts.liveWindowSeconds * 1000) / intervalMs));
-  let timer: NodeJS.Timeout | undefined;
+  let loop: Loop | undefined;
+  let offSettings: (() => void) | undefined;
   let running = false;
   let ticking = false;
   let tools = opts.tools;
@@ -107,27 +119,48 @@ export function createSampler(opts: SamplerOptions) {
     reportFailure(e, 'metrics sample', opts.journal);
   }
 
-  function schedule() {
-    if (!running) return;
-    // Aligned to the interval so samples land on round timestamps and do not drift.
-    const delay = intervalMs - (Date.now() % intervalMs);
-    timer = setTimeout(() => {
-      fireAndForget(tick().then(() => (lastTickError = undefined), tickFailed).finally(schedule), 'metrics sample', opts.journal);
-    }, delay);
-    timer.unref?.();
+  /** Samples on round timestamps (aligned to the interval) so they do not drift. */
+  function startLoop() {
+    void loop?.dispose();
+    loop = every(intervalMs, tick, {
+      what: 'metrics sample',
+      journal: opts.journal,
+      align: true,
+      onError: tickFailed,
+      onSuccess: () => (lastTickError = undefined),
+    });
+  }
+
+  /** Applies new settings: the ring resized, the loop's interval changed, the tools restarted when their interval or paths changed. */
+  function configure(next: SamplerSettings) {
+    ring.resize(Math.ceil((next.liveWindowSeconds * 1000) / next.intervalMs));
+    const toolsChanged =
+      next.tools !== undefined && (next.tools.nvidiaSmi !== tools?.nvidiaSmi || next.tools.tegrastats !== tools?.tegrastats);
+    if (next.tools) tools = next.tools;
+    if (next.intervalMs !== intervalMs) {
+      intervalMs = next.intervalMs;
+      loop?.setInterval(intervalMs);
+      restartTools(); // the tools stream at the sampling interval
+    } else if (toolsChanged) restartTools();
   }
 
   return {
     async start() {
+      if (opts.settings) configure(opts.settings.get()); // a change while stopped applies now (tools not yet running)
       running = true;
+      offSettings?.();
+      offSettings = opts.settings?.subscribe(configure);
       fireAndForget(gpu?.start(), 'nvidia-smi start', opts.journal); // probes in the background; the first snapshots may have no GPU yet
       jetson?.start();
       await host.sample(); // primes the CPU counters so the first snapshot has a real CPU %
-      schedule();
+      if (running) startLoop();
     },
     stop() {
       running = false;
-      clearTimeout(timer);
+      offSettings?.();
+      offSettings = undefined;
+      void loop?.dispose(); // a tick in flight ends on its own; nothing starts after this
+      loop = undefined;
       gpu?.stop();
       jetson?.stop();
       fireAndForget(host.close?.(), 'closing the host sampler'); // the journal may be closing with the app
@@ -140,18 +173,6 @@ export function createSampler(opts: SamplerOptions) {
       return all.filter((s) => s.ts >= from);
     },
     latest: () => ring.latest(),
-    configure(next: { intervalMs: number; liveWindowSeconds: number; tools?: ToolPaths }) {
-      ring.resize(Math.ceil((next.liveWindowSeconds * 1000) / next.intervalMs));
-      const toolsChanged =
-        next.tools !== undefined && (next.tools.nvidiaSmi !== tools?.nvidiaSmi || next.tools.tegrastats !== tools?.tegrastats);
-      if (next.tools) tools = next.tools;
-      if (next.intervalMs !== intervalMs) {
-        intervalMs = next.intervalMs;
-        clearTimeout(timer);
-        schedule();
-        restartTools(); // the tools stream at the sampling interval
-      } else if (toolsChanged) restartTools();
-    },
     gpuStatus: () => gpu?.status() ?? { tool: 'none' as const, state: 'absent' as const },
   };
 }

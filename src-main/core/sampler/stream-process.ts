@@ -50,6 +50,7 @@ export function createStreamProcess(opts: StreamProcessOptions) {
     const wait = absent ? maxBackoff : backoff;
     lastWait = wait;
     backoff = Math.min(maxBackoff, backoff * 2);
+    // A one-shot timer, not every(): the relaunch follows the process's end, each wait differs (doubling), and launch() returns before the process ends.
     timer = setTimeout(launch, wait);
     timer.unref?.();
   }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { AppError } from '@shared/errors';
 import type { BackupFile, BackupSettings, BackupsState } from '@shared/contract';
 import type { Bus } from '../bus';
-import { fireAndForget } from '../fire-and-forget';
+import { every, type Loop } from '../every';
 import { BACKUPS_DIR, backupDatabase, backupFileName, listBackups, pruneBackups } from './backup';
 import type { Db } from './db';
 import type { EventLog } from './events';
@@ -33,8 +33,7 @@ export function createBackupService(opts: BackupServiceOptions) {
   let running: Promise<BackupFile> | undefined;
   let lastError: BackupsState['lastError'] = null;
   let stopped = false;
-  let checkTimer: NodeJS.Timeout | undefined;
-  let firstCheck: NodeJS.Timeout | undefined;
+  let loop: Loop | undefined;
 
   /** The backups/ folder, newest first; `now` (ms since epoch) places nextDueAt when none exists yet. */
   function state(now = Date.now()): BackupsState {
@@ -94,23 +93,21 @@ export function createBackupService(opts: BackupServiceOptions) {
     start() {
       stopped = false;
       abort = new AbortController();
-      const check = () => fireAndForget(runIfDue(), 'daily database backup', opts.events);
-      checkTimer = setInterval(check, opts.checkEveryMs ?? 10 * 60_000);
-      checkTimer.unref?.();
-      firstCheck = setTimeout(check, opts.firstCheckMs ?? 5 * 60_000);
-      firstCheck.unref?.();
+      void loop?.dispose();
+      loop = every(opts.checkEveryMs ?? 10 * 60_000, () => runIfDue(), {
+        what: 'daily database backup',
+        journal: opts.events,
+        firstMs: opts.firstCheckMs ?? 5 * 60_000,
+      });
     },
-    /** Cancels the timers and a backup in flight (its partial file removed); resolves once nothing touches the database. */
+    /** Ends the loop and cancels a backup in flight (its partial file removed); resolves once nothing touches the database. */
     async stop(): Promise<void> {
       stopped = true;
-      clearInterval(checkTimer);
-      clearTimeout(firstCheck);
+      const ending = loop?.dispose();
+      loop = undefined;
       abort.abort('backup cancelled: the app is closing');
+      await ending;
       await running?.catch(() => undefined);
-    },
-    handlers: {
-      'backups.list': () => state(),
-      'db.backup': () => backupNow('user'),
     },
   };
 }

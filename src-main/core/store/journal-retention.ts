@@ -3,7 +3,7 @@
 // yielding to the event loop between slices so sampling and requests never stall — the pattern of
 // metrics/retention.ts. Stopping ends a sweep before its next slice: nothing writes to a closed database.
 import type { JournalSettings } from '@shared/contract';
-import { fireAndForget } from '../fire-and-forget';
+import { every, type Loop } from '../every';
 import { log } from '../log';
 import type { EventLog } from './events';
 
@@ -34,8 +34,7 @@ export function createJournalRetention(opts: JournalRetentionOptions) {
   const sliceRows = opts.sliceRows ?? 2000;
   let running: Promise<JournalSweepResult> | undefined;
   let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let first: NodeJS.Timeout | undefined;
+  let loop: Loop | undefined;
 
   async function run(policy: JournalSettings, now: number): Promise<JournalSweepResult> {
     const result: JournalSweepResult = { byAge: 0, byRows: 0 };
@@ -83,16 +82,15 @@ export function createJournalRetention(opts: JournalRetentionOptions) {
     sweep,
     start() {
       stopped = false;
-      timer = setInterval(() => fireAndForget(scheduled(), 'events journal retention', opts.events), opts.everyMs ?? 10 * 60_000);
-      timer.unref?.();
-      first = setTimeout(() => fireAndForget(scheduled(), 'first events journal retention', opts.events), opts.firstMs ?? 45_000);
-      first.unref?.();
+      void loop?.dispose();
+      loop = every(opts.everyMs ?? 10 * 60_000, scheduled, { what: 'events journal retention', journal: opts.events, firstMs: opts.firstMs ?? 45_000 });
     },
-    /** Cancels the timers; a sweep in flight ends before its next slice. Resolves when it has. */
+    /** Ends the loop; a sweep in flight ends before its next slice. Resolves when it has. */
     async stop(): Promise<void> {
       stopped = true;
-      clearInterval(timer);
-      clearTimeout(first);
+      const ending = loop?.dispose();
+      loop = undefined;
+      await ending;
       await running?.catch(() => undefined);
     },
   };

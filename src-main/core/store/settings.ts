@@ -1,10 +1,23 @@
 import { AppError } from '@shared/errors';
 import { DEFAULT_SETTINGS, settingsSchema, type Settings, type SettingsPatch } from '@shared/contract';
+import { reportFailure } from '../fire-and-forget';
 import { toolPathProblem, type ToolName } from '../sampler/tool-path';
 import type { EventLog } from './events';
 import type { SettingsRepository } from './settings-repository';
 
 type Key = keyof Settings;
+
+/**
+ * The part of the settings one service uses: its value now, and a subscription told the new value
+ * after an update that changed it (compared as JSON). subscribe() returns the unsubscribe function.
+ */
+export interface SettingsSlice<T> {
+  get(): T;
+  subscribe(fn: (next: T) => void): () => void;
+}
+
+/** A slice that never changes (tests, one-shot tools). */
+export const fixedSettings = <T>(value: T): SettingsSlice<T> => ({ get: () => value, subscribe: () => () => undefined });
 
 /** The settings that name a program the sampler runs, and the program each must be. */
 const TOOL_PATHS: [keyof Settings['metrics'] & `${string}Path`, ToolName][] = [
@@ -50,9 +63,28 @@ export function createSettingsStore(rows: SettingsRepository, events: EventLog) 
   }
 
   let current = load();
+  const listeners = new Set<(s: Settings) => void>();
 
   return {
     get: (): Settings => current,
+    /** The slice `select` picks out of the settings; its subscribers are told only when it changed. */
+    slice<T>(select: (s: Settings) => T): SettingsSlice<T> {
+      return {
+        get: () => select(current),
+        subscribe(fn) {
+          let last = JSON.stringify(select(current));
+          const listener = (s: Settings) => {
+            const value = select(s);
+            const json = JSON.stringify(value);
+            if (json === last) return;
+            last = json;
+            fn(value);
+          };
+          listeners.add(listener);
+          return () => void listeners.delete(listener);
+        },
+      };
+    },
     update(patch: SettingsPatch): Settings {
       const next: Settings = {
         ...current,
@@ -84,6 +116,13 @@ export function createSettingsStore(rows: SettingsRepository, events: EventLog) 
       }
       rows.save((Object.keys(patch) as Key[]).map((key) => [key, next[key]]), Date.now());
       current = next;
+      for (const listener of [...listeners]) {
+        try {
+          listener(next);
+        } catch (e) {
+          reportFailure(e, 'applying changed settings', events); // saved all the same; one service's failure stops no other
+        }
+      }
       return current;
     },
   };

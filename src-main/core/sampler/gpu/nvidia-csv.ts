@@ -2,6 +2,7 @@
 // A bracketed cell is an NVML return in nvidia-smi's words (nvmlErrorString): "not available" ones are
 // null, never 0; any other one is a fault of that GPU (see cellMarker, NOT_AVAILABLE).
 import type { GpuFault, GpuSample } from '@shared/contract';
+import { THROTTLE_BITS } from '@shared/throttle';
 import { toolLine } from '../tool-line';
 
 export interface GpuField {
@@ -44,19 +45,6 @@ const CANONICAL: Record<string, string> = {
   gpu_name: 'name',
   gpu_bus_id: 'pci.bus_id',
 };
-
-/** Throttle / clock-event reason bits (nvml.h). */
-export const THROTTLE_BITS: [number, string][] = [
-  [0x1, 'GpuIdle'],
-  [0x2, 'ApplicationsClocksSetting'],
-  [0x4, 'SwPowerCap'],
-  [0x8, 'HwSlowdown'],
-  [0x10, 'SyncBoost'],
-  [0x20, 'SwThermalSlowdown'],
-  [0x40, 'HwThermalSlowdown'],
-  [0x80, 'HwPowerBrakeSlowdown'],
-  [0x100, 'DisplayClockSetting'],
-];
 
 export function decodeThrottle(hex: string): string[] | null {
   if (!/^0x[0-9a-f]+$/i.test(hex)) return null;

@@ -4,7 +4,7 @@
 // silently gone, and a dead nvidia-smi is a gap. Per-process VRAM every few seconds, or "unknown" with why.
 import { execFile } from 'node:child_process';
 import type { GpuFault, GpuProcess, GpuSample, GpuSourceStatus } from '@shared/contract';
-import { fireAndForget } from '../../fire-and-forget';
+import { every, type Loop } from '../../every';
 import { createStreamProcess } from '../stream-process';
 import { toolLine } from '../tool-line';
 import { containerIdOfPid } from './cgroup';
@@ -66,8 +66,9 @@ export function createNvidiaSmiSampler(opts: NvidiaSmiOptions) {
   let apps: { byUuid: Map<string, GpuProcess[]> | null; error: string | null } = { byUuid: null, error: null };
   const pidContainer = new Map<number, string | null>();
   let stream: ReturnType<typeof createStreamProcess> | undefined;
-  let appsTimer: NodeJS.Timeout | undefined;
-  let retryTimer: NodeJS.Timeout | undefined;
+  let appsLoop: Loop | undefined;
+  /** While nvidia-smi is absent: looks again every absentRetryMs until it is there. */
+  let retryLoop: Loop | undefined;
   let stopped = true;
   let told: GpuSourceStatus['state'] | undefined;
   const setStatus = (next: GpuSourceStatus) => {
@@ -124,23 +125,17 @@ export function createNvidiaSmiSampler(opts: NvidiaSmiOptions) {
     if (!stopped) apps = { byUuid: next, error: null };
   }
 
-  function scheduleApps() {
-    appsTimer = setTimeout(() => {
-      fireAndForget(refreshApps().finally(() => !stopped && scheduleApps()), 'nvidia-smi process list');
-    }, opts.appsEveryMs ?? 5000);
-    appsTimer.unref?.();
-  }
-
   async function begin() {
     if (stopped) return;
     const probed = await probe();
     if (stopped) return;
     if (typeof probed === 'string') {
       setStatus({ tool: 'nvidia-smi', state: 'absent', error: probed });
-      retryTimer = setTimeout(() => fireAndForget(begin(), 'nvidia-smi start'), opts.absentRetryMs ?? 60_000);
-      retryTimer.unref?.();
+      retryLoop ??= every(opts.absentRetryMs ?? 60_000, begin, { what: 'nvidia-smi start' });
       return;
     }
+    void retryLoop?.dispose(); // called from within its own run: ends it without waiting for itself
+    retryLoop = undefined;
     fields = probed;
     const query = `--query-gpu=${fields.map((f) => f.names[0]).join(',')}`;
     const tracker = createNvidiaRounds({ fields, staleMs: Math.max(5000, opts.intervalMs * 5), onFault: opts.onFault });
@@ -159,8 +154,7 @@ export function createNvidiaSmiSampler(opts: NvidiaSmiOptions) {
       },
     });
     stream.start();
-    fireAndForget(refreshApps(), 'nvidia-smi process list');
-    scheduleApps();
+    appsLoop = every(opts.appsEveryMs ?? 5000, refreshApps, { what: 'nvidia-smi process list', firstMs: 0 });
   }
 
   return {
@@ -171,8 +165,9 @@ export function createNvidiaSmiSampler(opts: NvidiaSmiOptions) {
     },
     stop() {
       stopped = true;
-      clearTimeout(appsTimer);
-      clearTimeout(retryTimer);
+      void appsLoop?.dispose(); // a run in flight sees `stopped` and keeps nothing
+      void retryLoop?.dispose();
+      appsLoop = retryLoop = undefined;
       stream?.stop();
       stream = undefined;
       rounds = undefined;

@@ -18,7 +18,7 @@ const sample = (board: string, n = 0) => {
   return s;
 };
 
-describe('tegrastats: the cases from /work/shared/cases', () => {
+describe('tegrastats: the public cases in fixtures/tegrastats (each file names its source)', () => {
   it('AGX Thor, JetPack 7.2: three-value rails, VIN is the board total, no GR3D_FREQ means GPU % unknown', () => {
     const s = sample('agx-thor-jp72');
     expect(s.rails).toEqual({

@@ -1,6 +1,6 @@
 // One snapshot → the figures we store, one per series. Nulls are skipped (a gap), never stored as 0.
 import type { MetricsSnapshot, SeriesInfo } from '@shared/contract';
-import { THROTTLE_BITS } from '../../sampler/gpu/nvidia-csv';
+import { THROTTLE_BITS } from '@shared/throttle';
 
 export type SeriesMeta = Omit<SeriesInfo, 'name' | 'firstTs' | 'lastTs'>;
 export interface Figure {

@@ -3,8 +3,8 @@
 import type Docker from 'dockerode';
 import { AppError } from '@shared/errors';
 import type { RequestInput, RequestName, RequestOutput } from '@shared/contract';
-import { TEST_LABEL, waitFor } from '../../test-support';
-import { createApp, type App } from '../app';
+import { TEST_LABEL, waitFor } from './index';
+import { createApp, type App } from '../core/app';
 
 export const RUN = `${process.pid}-${Date.now().toString(36)}`;
 export const testLabels = { [TEST_LABEL]: RUN };

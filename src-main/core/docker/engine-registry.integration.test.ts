@@ -5,7 +5,7 @@ import type { EngineInfo } from '@shared/contract';
 import { AppError } from '@shared/errors';
 import { realDocker, TEST_IMAGE, tmpDataDir, waitFor } from '../../test-support';
 import { createApp } from '../app';
-import { call, removeTestContainers, RUN, startApp, testLabels } from './test-helpers';
+import { call, removeTestContainers, RUN, startApp, testLabels } from '../../test-support/docker-app';
 
 const docker = await realDocker();
 

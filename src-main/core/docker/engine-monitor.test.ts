@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EngineStatus } from '@shared/contract';
 import { realDocker, tmpDataDir, waitFor } from '../../test-support';
 import { createBus } from '../bus';
-import { createEngineMonitor } from './engine';
+import { createEngineMonitor } from './engine-monitor';
 
 const docker = await realDocker();
 

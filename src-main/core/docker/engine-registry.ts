@@ -8,7 +8,7 @@ import { AppError } from '@shared/errors';
 import type { Bus } from '../bus';
 import type { EngineRepository } from '../store/engines';
 import { onEngine, type EventLog } from '../store/events';
-import { createEngineMonitor, type EngineMonitor } from './engine';
+import { createEngineMonitor, type EngineMonitor } from './engine-monitor';
 import { fireAndForget } from '../fire-and-forget';
 
 export const LOCAL_ENGINE = 'local';

@@ -5,7 +5,7 @@ import type { Bus } from '../bus';
 import { log } from '../log';
 import type { EventLog } from '../store/events';
 import type { MetricsRepository } from '../store/metrics';
-import { fireAndForget } from '../fire-and-forget';
+import { every, type Loop } from '../every';
 
 export interface MetricsServiceOptions {
   /** The time-series repository (core/store/metrics). */
@@ -21,9 +21,7 @@ export interface MetricsServiceOptions {
 
 export function createMetricsService(opts: MetricsServiceOptions) {
   const { writer: store, history, retention } = opts.repository;
-  let flushTimer: NodeJS.Timeout | undefined;
-  let cleanupTimer: NodeJS.Timeout | undefined;
-  let firstCleanup: NodeJS.Timeout | undefined;
+  let loops: Loop[] = [];
   /** Set by stop(): a cleanup still sweeping (it yields between slices) must not touch the closed database. */
   let stopped = false;
   let unsubscribe: (() => void) | undefined;
@@ -64,21 +62,24 @@ export function createMetricsService(opts: MetricsServiceOptions) {
     start() {
       stopped = false;
       unsubscribe = opts.bus.on('metrics.snapshot', (s) => store.ingest(s));
-      flushTimer = setInterval(flush, opts.flushMs ?? 5000);
-      flushTimer.unref?.();
-      const every = opts.cleanupEveryMs ?? 10 * 60_000;
-      cleanupTimer = setInterval(() => fireAndForget(cleanup(), 'metrics retention cleanup', opts.events), every);
-      cleanupTimer.unref?.();
-      firstCleanup = setTimeout(() => fireAndForget(cleanup(), 'first metrics retention cleanup', opts.events), opts.firstCleanupMs ?? 30_000);
-      firstCleanup.unref?.();
+      for (const loop of loops) void loop.dispose();
+      loops = [
+        every(opts.flushMs ?? 5000, flush, { what: 'metrics batch commit', journal: opts.events }),
+        every(opts.cleanupEveryMs ?? 10 * 60_000, cleanup, {
+          what: 'metrics retention cleanup',
+          journal: opts.events,
+          firstMs: opts.firstCleanupMs ?? 30_000,
+        }),
+      ];
     },
-    stop() {
+    /** Commits the last batch at once; resolves when a cleanup in flight has ended (before its next slice). */
+    async stop(): Promise<void> {
       unsubscribe?.();
-      clearInterval(flushTimer);
-      clearInterval(cleanupTimer);
-      clearTimeout(firstCleanup);
+      const ending = loops.map((loop) => loop.dispose());
+      loops = [];
       flush();
       stopped = true;
+      await Promise.all(ending);
     },
     flush,
     cleanup,

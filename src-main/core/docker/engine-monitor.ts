@@ -1,7 +1,7 @@
 import Docker from 'dockerode';
 import type { EngineStatus } from '@shared/contract';
 import type { Bus } from '../bus';
-import { fireAndForget } from '../fire-and-forget';
+import { every, type Loop } from '../every';
 
 /** Where dockerode will connect, for people: DOCKER_HOST or the default socket. */
 export function describeDockerHost(env = process.env): string {
@@ -36,8 +36,7 @@ export function createEngineMonitor(opts: EngineMonitorOptions) {
   const maxBackoff = opts.maxBackoffMs ?? 3000;
   let status: EngineStatus = { state: 'connecting', host, since: Date.now() };
   let failures = 0;
-  let timer: NodeJS.Timeout | undefined;
-  let stopped = true;
+  let loop: Loop | undefined;
 
   function set(next: Omit<EngineStatus, 'since' | 'host'>) {
     const changed = next.state !== status.state || next.version !== status.version || next.error !== status.error;
@@ -69,11 +68,11 @@ export function createEngineMonitor(opts: EngineMonitorOptions) {
     return status;
   }
 
-  function schedule() {
-    if (stopped) return;
-    const delay = status.state === 'connected' ? healthyMs : Math.min(maxBackoff, minBackoff * 2 ** Math.max(0, failures - 1));
-    timer = setTimeout(() => fireAndForget(check().finally(schedule), 'engine check'), delay);
-    timer.unref?.();
+  /** Checks, then paces the loop: the healthy interval while connected, else the backoff after `failures`. */
+  async function checkAndPace(): Promise<EngineStatus> {
+    await check();
+    loop?.setInterval(status.state === 'connected' ? healthyMs : Math.min(maxBackoff, minBackoff * 2 ** Math.max(0, failures - 1)));
+    return status;
   }
 
   return {
@@ -85,19 +84,14 @@ export function createEngineMonitor(opts: EngineMonitorOptions) {
       return () => listeners.delete(fn);
     },
     /** Check now (e.g. after an operation failed to connect) instead of waiting for the timer. */
-    async recheck(): Promise<EngineStatus> {
-      clearTimeout(timer);
-      await check();
-      schedule();
-      return status;
-    },
+    recheck: checkAndPace,
     start() {
-      stopped = false;
-      fireAndForget(check().finally(schedule), 'first engine check');
+      loop ??= every(healthyMs, checkAndPace, { what: 'engine check', firstMs: 0 });
     },
+    /** Ends the loop; a check in flight still finishes (it only reads the engine). */
     stop() {
-      stopped = true;
-      clearTimeout(timer);
+      void loop?.dispose();
+      loop = undefined;
     },
   };
 }
