@@ -2,7 +2,8 @@
 import { execFile, execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { HistoryResult, MetricsSnapshot } from '@shared/contract';
+import type { GpuSample, HistoryResult, MetricsSnapshot } from '@shared/contract';
+import type { HourSummary } from '../core/store/metrics/summary';
 import { tmpDataDir } from '../test-support';
 import { createMetricsStore, HOUR } from '../core/store/metrics/store';
 import { openDatabase } from '../core/store/db';
@@ -68,6 +69,38 @@ describe('mlenv stats', () => {
       expect(points.reduce((a, p) => a + p.avg * p.count, 0) / 600).toBeCloseTo(20, 9);
     }
   }, 120_000);
+
+  it('--hourly: the system snapshots hour by hour (v_system_summary), GPU figures absent where no GPU reported', async () => {
+    const dir = tmpDataDir();
+    const db = openDatabase(dir);
+    const store = createMetricsStore(db);
+    const until = Date.UTC(2026, 10, 20, 12);
+    const gpu = (util: number) => ({ index: 0, uuid: 'GPU-1', name: 'GPU', utilizationGpu: util, memoryUsedMiB: 1000 }) as GpuSample;
+    const snap = (ts: number, cpu: number, gpus: GpuSample[] = []): MetricsSnapshot => ({
+      ts,
+      host: { cpu: { percent: cpu, perCore: [], cores: 2 }, memory: { total: 100, used: 40, available: 60, percent: 40 }, swap: { total: 0, used: 0 }, load: [1.5, 0, 0] },
+      gpus,
+      containers: [],
+    });
+    // 10:00–11:00 three samples without a GPU; 11:00–12:00 two with one; 12:00 is past --until.
+    for (const [i, cpu] of [10, 20, 60].entries()) store.ingest(snap(until - 2 * HOUR + i * 1000, cpu));
+    store.ingest(snap(until - HOUR, 50, [gpu(80)]));
+    store.ingest(snap(until - HOUR + 1000, 50, [gpu(40)]));
+    store.ingest(snap(until, 99));
+    store.flush();
+    db.close();
+    const args = ['stats', '--since', '2h', '--until', new Date(until).toISOString(), '--hourly', '--data-dir', dir];
+    const json = JSON.parse((await run([...args, '--json'])).stdout) as { hours: HourSummary[] };
+    expect(json.hours).toEqual([
+      { hour: until - 2 * HOUR, samples: 3, cpuPercentAvg: 30, cpuPercentMax: 60, memoryPercentAvg: 40, memoryPercentMax: 40, load1Avg: 1.5, gpuUtilAvg: null, vramUsedMibAvg: null, containersRunningAvg: 0 },
+      { hour: until - HOUR, samples: 2, cpuPercentAvg: 50, cpuPercentMax: 50, memoryPercentAvg: 40, memoryPercentMax: 40, load1Avg: 1.5, gpuUtilAvg: 60, vramUsedMibAvg: 1000, containersRunningAvg: 0 },
+    ]);
+    const text = await run(args);
+    expect(text.stdout.split('\n')[1]).toMatch(/^2026-11-20 10:00 +3 +30\.0 \/ 60\.0 +40\.0 \/ 40\.0 +1\.50 +— +— +0\.0$/);
+    const alone = await run(['stats', '--hourly', '--data-dir', dir]);
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toContain('--hourly summarises a --since range');
+  }, 60_000);
 
   it('history: the range ends at the time of the run without --until; a bad duration or time is refused', async () => {
     const dir = tmpDataDir();

@@ -6,6 +6,7 @@ import { formatJetsonCores, formatTotalPower } from '@shared/jetson';
 import { formatBytes, formatPercent } from '@shared/units';
 import type { App } from '../core/app';
 import { createMetricsRepository } from '../core/store/metrics';
+import type { HourSummary } from '../core/store/metrics/summary';
 import { openDatabaseForReading } from '../core/store/db';
 import { createEventLog, discardingJournal } from '../core/store/events';
 import { createSettingsStore } from '../core/store/settings';
@@ -13,7 +14,7 @@ import { createSettingsRepository } from '../core/store/settings-repository';
 import { parse, UsageError } from './args';
 import { resolveDataDir, withCore, type CliCore } from './core';
 
-export const STATS_USAGE = 'mlenv stats [--json] [--since 15m|1h|7d [--until TIME]] [--buckets N] [--data-dir DIR]';
+export const STATS_USAGE = 'mlenv stats [--json] [--since 15m|1h|7d [--until TIME] [--hourly]] [--buckets N] [--data-dir DIR]';
 
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 export function parseSince(text: string): number {
@@ -131,16 +132,41 @@ async function settledHere(sampler: App['sampler'], ms: number): Promise<Metrics
   }
 }
 
+const one = (v: number | null, unit = '') => (v === null ? '—' : `${v.toFixed(1)}${unit}`);
+
+/** The hourly system summary as a table, one line an hour (UTC), oldest first. */
+export function formatHours(hours: HourSummary[]): string {
+  if (!hours.length) return 'No system snapshots in this range\n';
+  const out = ['hour (UTC)         samples  CPU avg/max %   memory avg/max %  load1  GPU util %  VRAM MiB  containers'];
+  for (const h of hours) {
+    out.push(
+      [
+        new Date(h.hour).toISOString().slice(0, 16).replace('T', ' '),
+        String(h.samples).padStart(8),
+        `${one(h.cpuPercentAvg)} / ${one(h.cpuPercentMax)}`.padStart(14),
+        `${one(h.memoryPercentAvg)} / ${one(h.memoryPercentMax)}`.padStart(17),
+        h.load1Avg.toFixed(2).padStart(6),
+        one(h.gpuUtilAvg).padStart(11),
+        (h.vramUsedMibAvg === null ? '—' : h.vramUsedMibAvg.toFixed(0)).padStart(9),
+        one(h.containersRunningAvg).padStart(11),
+      ].join(' '),
+    );
+  }
+  return out.join('\n') + '\n';
+}
+
 export async function stats(argv: string[]): Promise<void> {
   const { values } = parse(argv, {
     json: { type: 'boolean', default: false },
     since: { type: 'string' },
     until: { type: 'string' },
     buckets: { type: 'string' },
+    hourly: { type: 'boolean', default: false },
     'data-dir': { type: 'string' },
   });
   const dataDir = resolveDataDir(values['data-dir']);
   if (values.until !== undefined && values.since === undefined) throw new UsageError('--until ends a --since range: give both, such as --since 1h --until 2026-11-20T12:00:00Z');
+  if (values.hourly && values.since === undefined) throw new UsageError('--hourly summarises a --since range: give both, such as --since 24h --hourly');
   if (values.since !== undefined) {
     const span = parseSince(values.since);
     const until = values.until === undefined ? undefined : parseUntil(values.until);
@@ -154,6 +180,11 @@ export async function stats(argv: string[]): Promise<void> {
       // `now` places the retention horizons; the range ends there unless --until says otherwise.
       const now = Date.now();
       const to = until ?? now;
+      if (values.hourly) {
+        const hours = metrics.summary.hours(to - span, to);
+        process.stdout.write(values.json ? JSON.stringify({ from: to - span, to, hours }) + '\n' : formatHours(hours));
+        return;
+      }
       if (!series.length) {
         process.stdout.write(values.json ? JSON.stringify({ from: to - span, to, series: [] }) + '\n' : `No metrics recorded yet in ${dataDir}\n`);
         return;
