@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll } from 'vitest';
+import { AppError } from '@shared/errors';
 
 /** Built by scripts/test-image.sh with `docker import` from busybox-static (nothing is pulled). */
 export const TEST_IMAGE = process.env.MLENV_TEST_IMAGE ?? 'mlenv-test/busybox:latest';
@@ -76,4 +77,15 @@ export function runCli(args: string[], timeoutMs = 15_000, env: NodeJS.ProcessEn
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/** The AppError a promise is refused with; fails the test when it resolves or throws something else. */
+export async function refusal(p: Promise<unknown>): Promise<AppError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof AppError) return e;
+    throw e;
+  }
+  throw new Error('expected a refusal');
 }

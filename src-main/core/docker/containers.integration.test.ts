@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventPayload, LogLine } from '@shared/contract';
 import { AppError } from '@shared/errors';
-import { realDocker, TEST_IMAGE, tmpDataDir, waitFor } from '../../test-support';
+import { realDocker, refusal, TEST_IMAGE, tmpDataDir, waitFor } from '../../test-support';
 import type { App } from '../app';
 import { connectionContext } from '../../connection';
 import { call, removeTestContainers, RUN, startApp, testLabels } from '../../test-support/docker-app';
@@ -24,15 +24,6 @@ const getText = (port: number) =>
       res.on('end', () => resolve(body));
     }).on('error', reject);
   });
-const refusal = async (p: Promise<unknown>): Promise<AppError> => {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof AppError) return e;
-    throw e;
-  }
-  throw new Error('expected a refusal');
-};
 
 describe.skipIf(!docker)('containers on the real engine', () => {
   let app: App;

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchSchema, type LaunchSpec, type RequestInput } from '@shared/contract';
 import { AppError } from '@shared/errors';
 import { connectionContext } from '../../connection';
-import { realDocker, TEST_IMAGE, tmpDataDir, waitFor } from '../../test-support';
+import { realDocker, refusal, TEST_IMAGE, tmpDataDir, waitFor } from '../../test-support';
 import type { App } from '../app';
 import type { Engine } from '../docker/engine-registry';
 import { startRegistry } from '../../test-support/registry-fixture';
@@ -19,15 +19,6 @@ import { createLifecycle } from './service';
 
 const docker = await realDocker();
 
-const refusal = async (p: Promise<unknown>): Promise<AppError> => {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof AppError) return e;
-    throw e;
-  }
-  throw new Error('expected a refusal');
-};
 
 /** An admission hook that records every call in `steps`; `refuse` (when it returns a sentence) refuses the request. */
 function recorder(refuse?: (r: AdmissionRequest) => string | undefined) {
