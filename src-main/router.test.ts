@@ -2,7 +2,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { AppError } from '@shared/errors';
 import { REQUEST_NAMES, requests } from '@shared/contract';
 import { createBus } from './core/bus';
-import { connectionContext, createRouter, type Handlers } from './router';
+import { connectionContext } from './connection';
+import { createRouter, type Handlers } from './router';
 
 // Handlers that record what they were given; each request name maps to one.
 function recordingHandlers(impl?: (name: string, input: unknown) => unknown) {

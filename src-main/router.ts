@@ -5,7 +5,6 @@ import { AppError, isAppError, type Envelope, type ErrorBody } from '@shared/err
 import { isRequestName, requests, type ParsedInput, type RequestName, type RequestOutput } from '@shared/contract';
 import { NO_CONNECTION, type CallContext } from './connection';
 
-export { connectionContext, NO_CONNECTION, type CallContext, type ConnectionEvents } from './connection';
 
 export type Handlers = {
   [N in RequestName]: (input: ParsedInput<N>, ctx: CallContext) => Promise<RequestOutput<N>> | RequestOutput<N>;

@@ -1,5 +1,5 @@
-// Parsers for the non-numeric parts of a launch (ports, env, volumes, names, image references,
-// commands). Shared by the core's contract validation and the renderer's launch form.
+// Parsers for the non-numeric parts of a launch (ports, env, names, image references, probe paths;
+// volumes.ts reads -v, command.ts splits commands). Shared by the core's contract validation and the renderer's launch form.
 import { envEntryForMessage } from './secret-env';
 import { UnitError } from './units';
 
@@ -48,9 +48,6 @@ export function parseEnv(text: string): { key: string; value: string } {
   }
   return { key, value: text.slice(i + 1) };
 }
-
-// -v values: Docker's own grammar, in its own module.
-export { parseVolume, type VolumeMount } from './volumes';
 
 /** Docker's own rule for container names. */
 export function checkContainerName(text: string): string {
@@ -105,6 +102,3 @@ export function checkImageRef(text: string): string {
   }
   return t;
 }
-
-// Command lines: split into words as POSIX sh does, in their own module.
-export { splitCommand } from './command';

@@ -3,7 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { launchSchema } from './contract';
 import { parseGpus } from './gpus';
-import { checkContainerName, checkImageRef, parseEnv, parsePort, parseVolume, splitCommand } from './launch';
+import { splitCommand } from './command';
+import { checkContainerName, checkImageRef, parseEnv, parsePort } from './launch';
+import { parseVolume } from './volumes';
 import { envEntryForMessage } from './secret-env';
 import { parseBytes, parseCpus, parseUlimit, UnitError } from './units';
 

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseTegrastats } from '../core/sampler/jetson/tegrastats';
+import { parseTegrastats } from '../core/sampler/jetson/tegrastats-line';
 import { formatJetson } from './stats';
 
 const line = (board: string) =>

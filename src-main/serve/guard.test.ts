@@ -55,12 +55,12 @@ describe('createHostGuard', () => {
     }
   });
   it('on a wildcard address answers to that address and to this machine\'s interface addresses', () => {
-    const any = createHostGuard({ port: 80, host: '0.0.0.0' });
-    expect(any.hostAllowed('0.0.0.0')).toBe(true);
+    const wildcard = createHostGuard({ port: 80, host: '0.0.0.0' });
+    expect(wildcard.hostAllowed('0.0.0.0')).toBe(true);
     for (const nic of Object.values(os.networkInterfaces()).flat()) {
-      if (nic?.family === 'IPv4') expect(any.hostAllowed(`${nic.address}:80`), nic.address).toBe(true);
+      if (nic?.family === 'IPv4') expect(wildcard.hostAllowed(`${nic.address}:80`), nic.address).toBe(true);
     }
-    expect(any.hostAllowed('evil.example')).toBe(false);
+    expect(wildcard.hostAllowed('evil.example')).toBe(false);
     expect(createHostGuard({ port: 80, host: '::' }).hostAllowed('[::]')).toBe(true);
   });
   it('names an --allow-host entry that is not a host', () => {

@@ -7,14 +7,13 @@ import { parseFrame, type ServerFrame } from '@shared/wire';
 import type { App } from '../core/app';
 import { fireAndForget } from '../core/fire-and-forget';
 import { log } from '../core/log';
-import { connectionContext } from '../router';
+import { connectionContext } from '../connection';
 import { MAX_BODY } from './call';
 import { refuseUpgrade } from './reply';
 
 /** A client that falls this far behind stops getting events until it catches up. */
 const MAX_BUFFERED = 4 * 1024 * 1024;
 
-export { parseFrame } from '@shared/wire'; // one parser for the WebSocket and the control socket
 
 /**
  * Answers upgrade requests on `server`: `admit` returns the HTTP status that refuses one (400 bad

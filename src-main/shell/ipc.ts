@@ -3,7 +3,7 @@ import { AppError } from '@shared/errors';
 import { IPC_CALL, IPC_EVENT } from '@shared/wire';
 import type { App } from '../core/app';
 import type { Disposable } from '../core/disposable';
-import { connectionContext } from '../router';
+import { connectionContext } from '../connection';
 import { isTrustedSender } from './app-origin';
 
 /** Electron IPC adapter: requests from our own window only, to the same router serve mode uses. */

@@ -1,7 +1,7 @@
 // The launch form's strings → the launch request, validated by the same schema the core uses.
 import { launchSchema, type LaunchInput } from '@shared/contract';
 import { dangerousMounts, type DangerousMount } from '@shared/dangerous-mounts';
-import { splitCommand } from '@shared/launch';
+import { splitCommand } from '@shared/command';
 import { parseVolume, type VolumeMount } from '@shared/volumes';
 import { errorText } from './format';
 

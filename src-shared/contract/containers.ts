@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { checkContainerName, checkProbePath, MAX_PROBE_PATH, parseEnv, parsePort, parseVolume } from '../launch';
+import { checkContainerName, checkProbePath, MAX_PROBE_PATH, parseEnv, parsePort } from '../launch';
+import { parseVolume } from '../volumes';
 import { dangerousMountMessage, mountRisk } from '../dangerous-mounts';
 import { parseGpus, type DeviceRequest } from '../gpus';
 import { bindSpec } from '../volumes';

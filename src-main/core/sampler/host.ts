@@ -91,7 +91,7 @@ function memorySample(m: ReturnType<typeof parseMeminfo>): Pick<HostSample, 'mem
 function summedOverBoth(prev: ProcStat, cur: ProcStat): [CpuTimes, CpuTimes] | null {
   const before = { total: 0, idle: 0 };
   const after = { total: 0, idle: 0 };
-  let any = false;
+  let shared = 0;
   for (const [n, c] of cur.cpus) {
     const p = prev.cpus.get(n);
     if (!p) continue;
@@ -99,9 +99,9 @@ function summedOverBoth(prev: ProcStat, cur: ProcStat): [CpuTimes, CpuTimes] | n
     before.idle += p.idle;
     after.total += c.total;
     after.idle += c.idle;
-    any = true;
+    shared++;
   }
-  return any ? [before, after] : null;
+  return shared ? [before, after] : null;
 }
 
 /**

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../../test-support';
-import { createTegrastatsSampler, parseTegrastats } from './tegrastats';
+import { createTegrastatsSampler } from './tegrastats';
+import { parseTegrastats } from './tegrastats-line';
 import { parseEngineValue, parseRailValue } from './tegrastats-line';
 
 // Each fixture file starts with a "#" line saying where its lines come from.

@@ -3,7 +3,6 @@ import type { JetsonSample } from '@shared/contract';
 import { createStreamProcess, type ToolState } from '../stream-process';
 import { parseTegrastats } from './tegrastats-line';
 
-export { INPUT_RAILS, parseTegrastats } from './tegrastats-line';
 
 /** Runs tegrastats and keeps its latest sample; `latest()` is null once the tool stops or goes quiet. */
 export function createTegrastatsSampler(opts: {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { MetricsSnapshot } from '@shared/contract';
-import { parseTegrastats } from '../../sampler/jetson/tegrastats';
+import { parseTegrastats } from '../../sampler/jetson/tegrastats-line';
 import { figuresOf } from './series';
 
 const line = (board: string) =>
