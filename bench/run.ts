@@ -3,9 +3,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { admissionFigures } from './figures/admission';
+import { catalogFigures } from './figures/catalog';
 import { dockerFigures } from './figures/docker';
 import { historyFigures } from './figures/history';
+import { launchFigures } from './figures/launch';
 import { samplerFigures } from './figures/sampler';
+import { tiersFigures } from './figures/tiers';
+import { tiersPlanFigures } from './figures/tiers-plan';
 import type { BenchContext, Figures } from './report';
 import { BenchSetupError } from './test-image';
 
@@ -13,6 +18,11 @@ const GROUPS: Record<string, (ctx: BenchContext) => Promise<Figures>> = {
   sampler: samplerFigures,
   history: historyFigures,
   docker: dockerFigures,
+  catalog: catalogFigures,
+  launch: launchFigures,
+  'tiers-plan': tiersPlanFigures,
+  tiers: tiersFigures,
+  admission: admissionFigures,
 };
 
 const { values } = parseArgs({ options: { out: { type: 'string', default: 'bench-report.json' }, only: { type: 'string' } } });

@@ -1,5 +1,5 @@
 // Starts `mlenv serve` as a real process on a temporary data folder, for one spec file.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,6 +20,9 @@ const CLI = path.resolve('dist/main/cli.js');
 
 export async function startServe(extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Served> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mlenv-e2e-'));
+  // Admission as shipped (enforce; memory, disk and GPU checks), with the CPU and load limits opened:
+  // how busy the test machine is while Chromium runs is not what a spec tests.
+  execFileSync(process.execPath, [CLI, 'admission', 'set', 'cpuMaxPercent=100', 'loadMaxPerCore=1000', '--data-dir', dataDir], { stdio: 'ignore', env: { ...process.env, ...env } });
   const proc = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', dataDir, ...extraArgs], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

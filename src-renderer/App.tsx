@@ -5,9 +5,14 @@ import { Containers } from './pages/Containers';
 import { Events } from './pages/Events';
 import { Images } from './pages/Images';
 import { Settings } from './pages/Settings';
+import { Admission } from './pages/Admission';
+import { Tiers } from './pages/Tiers';
+import { ModeBadge } from './admission/ModeBadge';
+import { Catalog } from './pages/Catalog';
 import { Dashboard } from './pages/Dashboard';
 import { History } from './pages/History';
 import { connectStores } from './store/connect';
+import { connectAdmission } from './store/admission-connect';
 import { useLink } from './store/link';
 import { useLive } from './store/live';
 
@@ -15,9 +20,12 @@ import { useLive } from './store/live';
 const PAGES: { path: string; title: string; component: ComponentType }[] = [
   { path: 'dashboard', title: 'Dashboard', component: Dashboard },
   { path: 'history', title: 'History', component: History },
+  { path: 'catalog', title: 'Catalog', component: Catalog },
   { path: 'containers', title: 'Containers', component: Containers },
   { path: 'images', title: 'Images', component: Images },
   { path: 'events', title: 'Events', component: Events },
+  { path: 'admission', title: 'Admission', component: Admission },
+  { path: 'tiers', title: 'Tiers', component: Tiers },
   { path: 'settings', title: 'Settings', component: Settings },
 ];
 
@@ -27,6 +35,8 @@ export function App() {
   const [path, setPath] = useState(currentPath);
   // The container, health and image stores listen for the app's whole life, whichever page shows.
   useEffect(() => connectStores(), []);
+  // The admission policy's mode shows in the header on every page.
+  useEffect(() => connectAdmission(), []);
   useEffect(() => {
     const onHash = () => setPath(currentPath());
     window.addEventListener('hashchange', onHash);
@@ -55,6 +65,7 @@ export function App() {
             {status.level}
           </span>
         )}
+        <ModeBadge />
         <EngineBadge />
       </header>
       {link === 'unauthorized' && (

@@ -100,6 +100,6 @@ describe('mlenv CLI', () => {
     const bad = await run(['serve', '--port', '0', '--data-dir', path.join(file, 'sub')]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain(`mlenv: cannot use data folder ${path.join(file, 'sub')}: ENOTDIR`);
-    expect((await run(['serve', '--port', 'eighty'])).stderr).toContain('--port eighty: use a number from 0 to 65535');
+    expect((await run(['serve', '--port', 'eighty', '--data-dir', tmpDataDir()])).stderr).toContain('--port eighty: use a number from 0 to 65535');
   });
 });

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContainerSummary, EventPayload, MetricsSnapshot } from '@shared/contract';
 import type { ServerFrame } from '@shared/wire';
 import { controlAddress } from '../core/control/address';
-import { removeTestContainers, RUN, testLabels } from '../test-support/docker-app';
+import { removeTestContainers, RUN, seedTestAdmissionPolicy, testLabels } from '../test-support/docker-app';
 import { DB_FILE, openDatabase } from '../core/store/db';
 import { buildCli, realDocker, runCli, TEST_IMAGE, tmpDataDir, waitFor } from '../test-support';
 import { killHard, ownerProcess } from '../test-support/owner-process';
@@ -25,6 +25,7 @@ const refusal = (dir: string, who: string) => `mlenv: MLEnv is already running o
 const NO_ENGINE = { DOCKER_HOST: 'unix:///nonexistent/docker.sock' };
 
 async function served(dir: string, env: NodeJS.ProcessEnv = {}): Promise<Served> {
+  seedTestAdmissionPolicy(dir); // `mlenv start` below passes admission: this machine's own load is not under test
   const s = await spawnServe(dir, env);
   if (!('pid' in s)) throw new Error(`serve did not start (${s.code}): ${s.stderr}`);
   return s;

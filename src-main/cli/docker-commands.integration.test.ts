@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContainerHealth, ContainerSummary } from '@shared/contract';
 import { realDocker, TEST_IMAGE, tmpDataDir, waitFor } from '../test-support';
-import { removeTestContainers, RUN, testLabels } from '../test-support/docker-app';
+import { removeTestContainers, RUN, seedTestAdmissionPolicy, testLabels } from '../test-support/docker-app';
 
 const CLI = path.resolve('dist/main/cli.js');
 const docker = await realDocker();
@@ -27,6 +27,7 @@ describe.skipIf(!docker)('mlenv ps / logs / stop / start / rm / health', () => {
   beforeAll(async () => {
     if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
     dataDir = tmpDataDir();
+    seedTestAdmissionPolicy(dataDir); // `mlenv start` passes admission: how busy this machine is is not under test here
     const c = await d.createContainer({
       name,
       Image: TEST_IMAGE,

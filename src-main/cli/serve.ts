@@ -57,11 +57,14 @@ export async function serve(argv: string[]): Promise<void> {
     throw new UsageError((e as Error).message);
   }
   const limits = limitsFromEnv(process.env);
+  // A bad --port is refused before the data folder is touched.
+  const port = parsePort(values.port, 8765);
   const dataDir = values['data-dir'] ? path.resolve(values['data-dir']) : defaultDataDir();
 
   let app;
   try {
-    app = createApp({ dataDir, version: VERSION, owner: { transport: 'serve' } });
+    // Besides /v1 on its own port, serve offers the desktop's model proxy (127.0.0.1, its own token) when Settings enables it: clients set up for the desktop app keep working.
+    app = createApp({ dataDir, version: VERSION, owner: { transport: 'serve' }, modelProxy: true });
   } catch (e) {
     if (!(e instanceof OwnerRefused)) throw e;
     // Racing another serve: it holds the folder but may not listen yet; name it once it says where.
@@ -78,7 +81,7 @@ export async function serve(argv: string[]): Promise<void> {
         res.writeHead(200, { 'Content-Type': prometheus.contentType }).end(await prometheus.render());
       },
     };
-    server = await startServer({ app, host, port: parsePort(values.port, 8765), token, staticDir, routes, allowHosts, limits });
+    server = await startServer({ app, host, port, token, staticDir, routes, allowHosts, limits });
   } catch (e) {
     await app.dispose();
     throw e;

@@ -6,6 +6,8 @@ import type { AppInfo, OverallStatus, Settings, SettingsPatch } from '@shared/co
 import { createHandlers } from '../handlers';
 import { createRouter } from '../router';
 import { createBus } from './bus';
+import { createCatalogLauncher } from './catalog/launch';
+import { createCatalogService } from './catalog/service';
 import { controlAddress } from './control/address';
 import { listenControl, type ControlServer } from './control/server';
 import { createEngineMonitor } from './docker/engine-monitor';
@@ -14,6 +16,14 @@ import { createFileSecretStore, SECRETS_FILE, secretStorageInfo, type SecretStor
 import { createDockerService } from './docker/service';
 import { createHealthService } from './health/service';
 import { createLifecycle } from './lifecycle/service';
+import { withReadyFacts } from './admission/ready-lifecycle';
+import { createAdmission } from './admission/service';
+import type { HostFacts } from './admission/facts';
+import type { Engine } from './docker/engine-registry';
+import { createCgroupView } from './tiers/cgroup-view';
+import { createTierManager } from './tiers/manager';
+import { createOptimiserSchedule } from './tiers/optimiser-schedule';
+import { createProxyService } from './tiers/proxy-service';
 import { log } from './log';
 import { createMetricsService } from './metrics/service';
 import { createSampler } from './sampler';
@@ -43,6 +53,11 @@ export interface AppConfig {
   /** How often queued metrics are committed (default 5 s). */
   metricsFlushMs?: number;
   /**
+   * False: every container's stats through Docker's streaming stats, as before core/cgroup (the
+   * benchmark's baseline). Default: local containers' from their cgroup files, the rest streamed.
+   */
+  statsFromCgroups?: boolean;
+  /**
    * Who owns the data folder while this core runs (owner.ts), named to a second owner that is refused.
    * 'desktop' and 'serve' also answer on the control socket once started. Default: an owner named by
    * its pid alone (tests, benchmarks).
@@ -53,6 +68,13 @@ export interface AppConfig {
    * owner lock, mlenv.db opened read-only, no journal rows, no health checks, no metrics, no backups.
    */
   readOnly?: boolean;
+  /**
+   * Offers the OpenAI-compatible model proxy on a port of its own (127.0.0.1, setting tiers.proxy, off
+   * until enabled there): the desktop app and mlenv serve turn this on; one-shot commands do not.
+   */
+  modelProxy?: boolean;
+  /** Admission with the host's figures given instead of sampled (tests, benchmarks: a machine exactly as decide() will see it). */
+  admission?: { hostFacts?: (engine: Engine, now: number) => HostFacts };
 }
 
 export function createApp(config: AppConfig) {
@@ -77,9 +99,7 @@ export function createApp(config: AppConfig) {
   const bus = createBus();
   const engine = createEngineMonitor({ bus, docker: config.docker });
   const secrets = config.secrets ?? createFileSecretStore(path.join(config.dataDir, SECRETS_FILE));
-  const docker = createDockerService({ repositories, bus, events, engine, secrets });
-  // The one gate every create, start, unpause and restart passes (admission will sit in it).
-  const lifecycle = createLifecycle({ bus, images: docker.images, containers: docker.containers });
+  const docker = createDockerService({ repositories, bus, events, engine, secrets, statsFromCgroups: config.statsFromCgroups });
   const health = createHealthService({ snapshots: repositories.healthSnapshots, bus, events, docker, settings: settings.slice((s) => s.health) });
   const samplerSettings = settings.slice((s) => ({
     intervalMs: config.sampleIntervalMs ?? s.sampleIntervalMs,
@@ -90,16 +110,75 @@ export function createApp(config: AppConfig) {
     bus,
     ...samplerSettings.get(),
     settings: samplerSettings, // followed: a change of interval, window or tools applies at once
-    containers: { latest: () => docker.latestStats() },
+    containers: { latest: () => docker.latestStats(), sample: (ts) => docker.sampleStats(ts) },
     toolEnv: config.toolEnv,
     journal: events,
     // Journaled: a dying nvidia-smi (once per outage) and a faulted or lost GPU are failures the user can read about later.
     onGpuStatus: journalGpuStatus(events),
     onGpuFault: journalGpuFault(events),
   });
+  // Admission control (core/admission): every launch, start, unpause and restart decided on the live figures, the reservation ledger and the project quotas.
+  const admission = createAdmission({
+    repository: repositories.admission,
+    bus,
+    events,
+    engines: docker.engines,
+    sampler,
+    sampleIntervalMs: () => samplerSettings.get().intervalMs,
+    inspect: (e, id) => docker.containers.managed(e, id, `check the start of ${id}`),
+    hostFacts: config.admission?.hostFacts,
+    retentionDays: () => settings.get().journal.retentionDays,
+  });
+  // The one gate every create, start, unpause and restart passes, with admission deciding in it (on facts made ready first).
+  const lifecycle = withReadyFacts(createLifecycle({ bus, images: docker.images, containers: docker.containers, admission: admission.gate }), admission);
   const metrics = createMetricsService({ repository: repositories.metrics, bus, events, retention: () => settings.get().metrics, flushMs: config.metricsFlushMs });
   const journalRetention = createJournalRetention({ events, settings: () => settings.get().journal });
+  // The image catalog: seeded at first start; NGC is read only when asked (catalog.refresh / catalog.tags).
+  const catalog = createCatalogService({
+    repository: repositories.catalog,
+    events,
+    bus,
+    secrets,
+    logins: repositories.registryLogins,
+    settings: settings.slice((s) => s.catalog),
+    readOnly,
+  });
+  // One-click launch: catalog entry + this host → a launch through the lifecycle gate.
+  const launcher = createCatalogLauncher({
+    catalog,
+    engines: docker.engines,
+    images: docker.images,
+    containers: docker.containers,
+    lifecycle,
+    sampler,
+    settings: () => settings.get().launch,
+    prefs: repositories.launchPrefs,
+    bus,
+  });
   const backups = createBackupService({ db, dataDir: config.dataDir, bus, events, settings: () => settings.get().backup });
+  // Model tiers: the model library and its containers' placement; every start and unpause passes the lifecycle gate.
+  const tierCgroups = createCgroupView();
+  const tiers = createTierManager({
+    repo: repositories.tiers,
+    bus,
+    events,
+    docker,
+    lifecycle,
+    cgroups: tierCgroups,
+    secrets,
+    readOnly,
+    catalog: async (repository) => {
+      try {
+        return await catalog.get(repository);
+      } catch (e) {
+        if ((e as { code?: string }).code === 'NOT_FOUND') return undefined;
+        throw e;
+      }
+    },
+  });
+  // The optimiser on the schedule of tiers.optimizeEveryMinutes, and the model proxy on its own port (tiers.proxy).
+  const tierOptimiser = createOptimiserSchedule({ optimize: (apply) => tiers.optimize(apply), minutes: settings.slice((s) => s.tiers.optimizeEveryMinutes), journal: events });
+  const tierProxy = createProxyService({ tiers, secrets, settings: settings.slice((s) => s.tiers.proxy), journal: events, readOnly });
 
   let status: OverallStatus = overallStatus(undefined, engine.get(), settings.get().thresholds);
   const refreshStatus = () => {
@@ -149,6 +228,11 @@ export function createApp(config: AppConfig) {
     events,
     sampler,
     metrics,
+    admission,
+    catalog,
+    tiers,
+    tierProxy,
+    launcher,
   });
 
   const router = createRouter(handlers, {
@@ -186,19 +270,30 @@ export function createApp(config: AppConfig) {
     health,
     backups,
     journalRetention,
-    /** Newest streaming stats of every running managed container, for the sampler's tick. */
+    admission,
+    catalog,
+    tiers,
+    tierProxy,
+    launcher,
+    /** Newest stats of every running managed container (as of the sampler's last tick for local ones). */
     containerStats: { latest: () => docker.latestStats() },
     getStatus: () => status,
     async start() {
       engine.start();
       docker.start();
       if (!readOnly) health.start();
+      if (!readOnly) admission.start();
       if (persists) {
         metrics.start();
         journalRetention.start();
         backups.start();
       }
       await sampler.start();
+      if (!readOnly) {
+        await tiers.start();
+        tierOptimiser.start();
+        if (config.modelProxy) await tierProxy.start();
+      }
       // Last, so that a CLI command that reaches the app finds it running.
       if (claim.transport === 'desktop' || claim.transport === 'serve') {
         control = await listenControl({ address: controlAddress(config.dataDir), router, bus, journal: events });
@@ -207,12 +302,17 @@ export function createApp(config: AppConfig) {
     async dispose() {
       await control?.close(); // no call starts after this
       sampler.stop();
+      await tierProxy.dispose(); // no request reaches the tier manager after this
+      await tierOptimiser.dispose();
+      await tiers.dispose(); // moves under way end (or are given up) before the engine and the database go
+      tierCgroups.close();
       if (persists) await metrics.stop(); // commits the last batch
       await health.stop(); // a check in flight ends before the database closes
+      await admission.stop(); // an audit pass in flight ends before the database closes
       docker.stop();
       engine.stop();
       // A journal sweep or a backup in flight ends before its next step; only then does the database close.
-      await Promise.all([journalRetention.stop(), backups.stop()]);
+      await Promise.all([journalRetention.stop(), backups.stop(), catalog.stop()]);
       db.close();
       owner?.release();
     },

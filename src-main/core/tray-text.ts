@@ -1,4 +1,4 @@
-import type { EngineStatus, OverallStatus } from '@shared/contract';
+import { RECENT_LAUNCHES, type EngineStatus, type OverallStatus, type RecentLaunch } from '@shared/contract';
 import { formatPercent } from '@shared/units';
 
 /** The tray tooltip, plain text (pure so it is tested without Electron). */
@@ -26,4 +26,24 @@ export function trayContainerItems(running: { id: string; name: string; cpuPerce
     .sort((a, b) => a.name.localeCompare(b.name))
     .slice(0, 20) // a menu, not a list view: the dashboard has the rest
     .map((c) => ({ id: c.id, name: c.name, label: `${c.name}  (CPU ${formatPercent(c.cpuPercent, 0)})` }));
+}
+
+/** A menu label as Electron shows it: on Windows and Linux "&" marks the access key, so a literal one is doubled. */
+const menuText = (s: string) => s.replaceAll('&', '&&');
+
+/**
+ * The tray menu's relaunch entries: the images launched from the catalog most recently, newest first,
+ * at most RECENT_LAUNCHES, each to launch again with the tag it had (pure, tested without Electron).
+ * The label says the image and tag, and the engine when it is not the local one.
+ */
+export function trayRecentItems(recent: readonly RecentLaunch[]) {
+  return [...recent]
+    .sort((a, b) => b.launchedAt - a.launchedAt || a.repository.localeCompare(b.repository))
+    .slice(0, RECENT_LAUNCHES)
+    .map((r) => ({
+      repository: r.repository,
+      tag: r.tag,
+      engine: r.engine,
+      label: menuText(`${r.displayName} ${r.tag}${r.engine === 'local' ? '' : ` on ${r.engine}`}`),
+    }));
 }

@@ -12,7 +12,8 @@ export function containerHandlers(s: { docker: DockerService; lifecycle: Lifecyc
   const on = (engine?: string) => docker.engines.get(engine);
   return {
     'containers.list': ({ engine, all }) => docker.containers.list(on(engine), all),
-    'containers.inspect': ({ id, engine }) => docker.containers.inspect(on(engine), id),
+    // The detail page's read: the one that looks for Jupyter's link in the logs.
+    'containers.inspect': ({ id, engine }) => docker.containers.inspect(on(engine), id, { jupyter: true }),
     'containers.launch': (spec, ctx) => lifecycle.launch(on(spec.engine), spec, ctx.actor),
     'containers.start': ({ id, engine }, ctx) => lifecycle.operate(on(engine), id, 'start', ctx.actor),
     'containers.unpause': ({ id, engine }, ctx) => lifecycle.operate(on(engine), id, 'unpause', ctx.actor),

@@ -8,6 +8,7 @@ import { EVENT_NAMES, type EventPayload } from '@shared/contract';
 import type { ServerFrame } from '@shared/wire';
 import { createApp, type App } from '../core/app';
 import { realDocker, TEST_IMAGE, TEST_LABEL, tmpDataDir, waitFor } from '../test-support';
+import { TEST_ADMISSION_POLICY } from '../test-support/docker-app';
 import { connectWs, type TestSocket } from '../test-support/ws-client';
 import { startServer } from './server';
 
@@ -30,6 +31,7 @@ beforeAll(async () => {
   mkdirSync(staticDir, { recursive: true });
   writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>MLEnv</title>');
   app = createApp({ dataDir: tmpDataDir(), version: 'test', sampleIntervalMs: 100, docker });
+  app.repositories.admission.savePolicy(JSON.stringify(TEST_ADMISSION_POLICY), Date.now(), 'user'); // the launch below is not about admission
   await app.start();
   server = await startServer({ app, host: '127.0.0.1', port: 0, token: TOKEN, staticDir });
 });

@@ -1,12 +1,13 @@
 // Serve mode: the built renderer over HTTP and the contract over a WebSocket (plus plain
 // POST /api/call/<name> for scripts), on 127.0.0.1 by default. Every request passes guard.ts
-// (target, Host, and for /api its Origin and Content-Type) and session.ts (Bearer or the cookie
+// (target, Host, and for /api and the model proxy's /v1 its Origin and Content-Type) and session.ts (Bearer or the cookie
 // the page's ?token= was traded for); timeouts and a connection cap bound slow or many clients.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WS_PATH } from '@shared/wire';
 import type { App } from '../core/app';
 import { log } from '../core/log';
+import { createModelProxy, openAIError } from '../core/tiers/proxy';
 import { internalErrorBody } from '../router';
 import { answerCall } from './call';
 import { createHostGuard, isJson, parseAllowHosts, parseTarget, pathForLog, type HostGuard } from './guard';
@@ -73,6 +74,7 @@ export async function startServer(opts: ServeOptions) {
     },
   );
   server.maxConnections = limits.maxConnections;
+  const proxy = createModelProxy({ tiers: opts.app.tiers });
   // Both depend on the port, known once listening (port 0 picks one); no request arrives before.
   let guard: HostGuard;
   let session: Session;
@@ -100,6 +102,15 @@ export async function startServer(opts: ServeOptions) {
     const url = screen(req);
     if (!(url instanceof URL)) return refuse(res, url.status, url.message);
     if (url.pathname === '/healthz') return json(res, 200, { status: 'ok' });
+    // The OpenAI-compatible model proxy (/v1/*): the same Host, Origin and token checks, errors in OpenAI's shape.
+    if (proxy.handles(url.pathname)) {
+      const refusal = admit(req);
+      if (refusal) {
+        if (refusal.status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
+        return openAIError(res, refusal.status, refusal.message, 'invalid_request_error', refusal.status === 401 ? 'invalid_api_key' : null);
+      }
+      return proxy.handle(req, res, url);
+    }
 
     const route = Object.hasOwn(opts.routes ?? {}, url.pathname) ? opts.routes![url.pathname] : undefined;
     if (isApi(url.pathname) || route) {
@@ -144,6 +155,7 @@ export async function startServer(opts: ServeOptions) {
     url: `http://${hostForUrl}:${port}/?token=${encodeURIComponent(opts.token)}`,
     async close() {
       sockets.close();
+      proxy.close();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
     },

@@ -75,7 +75,8 @@ if (!electronApp.requestSingleInstanceLock()) {
       try {
         const dataDir = electronApp.getPath('userData');
         // The desktop app owns the data folder (a second owner, e.g. mlenv serve, is refused in words) and answers the CLI on its control socket.
-        core = createApp({ dataDir, version: VERSION, sqliteBinding: sqliteBinding(), secrets: createKeychainSecretStore(dataDir), owner: { transport: 'desktop' } });
+        // modelProxy: the OpenAI-compatible model proxy on 127.0.0.1, listening once Settings enables it (core/tiers/proxy-service.ts).
+        core = createApp({ dataDir, version: VERSION, sqliteBinding: sqliteBinding(), secrets: createKeychainSecretStore(dataDir), owner: { transport: 'desktop' }, modelProxy: true });
       } catch (e) {
         log.error('cannot start', { message: (e as Error).message });
         new Notification({ title: 'MLEnv Desktop cannot start', body: (e as Error).message }).show();

@@ -15,9 +15,10 @@ describe('permission handler', () => {
     expect(permissionAllowed('notifications', 'app://mlenv/index.html#/containers')).toBe(true);
   });
 
-  it('refuses every other permission, even to the app', () => {
+  it('grants the app clipboard writes (Copy) but never clipboard reads, and refuses every other permission', () => {
     const granted = ELECTRON_PERMISSIONS.filter((p) => permissionAllowed(p, 'app://mlenv'));
-    expect(granted).toEqual(['notifications']);
+    expect(granted).toEqual(['clipboard-sanitized-write', 'notifications']);
+    expect(permissionAllowed('clipboard-sanitized-write', 'https://example.com')).toBe(false);
   });
 
   it('refuses notifications to any other origin (a page that got into the window, file://, none)', () => {

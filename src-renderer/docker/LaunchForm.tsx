@@ -1,10 +1,14 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
-import type { PullProgress } from '@shared/contract';
+import type { AdmissionDecision, ContainerDetail, LaunchInput, PullProgress } from '@shared/contract';
 import { formatBytes } from '@shared/units';
 import { api } from '../api';
 import { errorText } from './format';
 import { dangerousKey, EMPTY, FIELDS, NO_CONSENTS, toLaunch, type Consents, type Field, type Form } from './launch-form';
 import { FormActions } from '../components/FormActions';
+import { AdmissionPreview } from '../admission/AdmissionPreview';
+import { AdmissionRefusal } from '../admission/AdmissionRefusal';
+import { rejectedDecision } from '../admission/decision';
+import { checkFromLaunch } from '../admission/request';
 
 const LABELS: Record<Field, [string, string]> = {
   image: ['Image', 'busybox:latest or nvcr.io/nvidia/pytorch:25.12-py3'],
@@ -31,12 +35,29 @@ const HINTS: Partial<Record<Field, string>> = {
   command: 'Split into words as sh does: quotes, backslash escapes and backslash-newline continuations; no pipes or $VARIABLES (wrap those in sh -c \'…\').',
 };
 
-export function LaunchForm({ onLaunched }: { onLaunched: (id: string) => void }) {
-  const [form, setForm] = useState<Form>(EMPTY);
+/** Customise…: the form opened on a launch that is already planned (the catalog's), sent its own way. */
+export interface LaunchPreset {
+  title: string;
+  /** The form's starting values and consents (formFromInput of the plan's launch). */
+  initial: { form: Form; consents: Consents };
+  /** Fields shown but not editable (the plan's own: its image, its name). */
+  locked: readonly Field[];
+  /** Sends the launch instead of containers.launch; rejects with the sentence to show. */
+  launch: (input: LaunchInput) => Promise<ContainerDetail>;
+}
+
+export function LaunchForm({ onLaunched, preset }: { onLaunched: (id: string) => void; preset?: LaunchPreset }) {
+  const start = preset?.initial ?? { form: EMPTY, consents: NO_CONSENTS };
+  const [form, setForm] = useState<Form>(start.form);
   const [touched, setTouched] = useState<Set<Field>>(new Set());
-  const [state, setState] = useState<{ kind: 'idle' | 'launching' } | { kind: 'error'; message: string }>({ kind: 'idle' });
-  const [consents, setConsents] = useState<Consents>(NO_CONSENTS);
+  const [state, setState] = useState<{ kind: 'idle' | 'launching' } | { kind: 'error'; message: string; refusal?: AdmissionDecision }>({ kind: 'idle' });
+  const [consents, setConsents] = useState<Consents>(start.consents);
   const { input, errors, dangerous } = useMemo(() => toLaunch(form, consents), [form, consents]);
+  // Admission's live preview of this launch, from the fields the form accepts; none until something is filled in.
+  const preview = useMemo(
+    () => (form.image.trim() || form.memory.trim() || form.cpus.trim() || form.gpus.trim() ? checkFromLaunch(input, new Set(Object.keys(errors))) : undefined),
+    [form.image, form.memory, form.cpus, form.gpus, input, errors],
+  );
   const confirmed = dangerous.length > 0 && consents.allowedMounts === dangerousKey(dangerous);
   const [pull, setPull] = useState<PullProgress>();
   // A launch pulls a missing image first: show its progress while the request runs.
@@ -46,6 +67,8 @@ export function LaunchForm({ onLaunched }: { onLaunched: (id: string) => void })
   }, [state.kind, input.image]);
   const set = (k: Field, v: string) => {
     setForm((f) => ({ ...f, [k]: v }));
+    // An edit after a refusal: the live preview takes over from the refused request's checks.
+    setState((st) => (st.kind === 'error' && st.refusal ? { kind: 'idle' } : st));
     setTouched((t) => new Set(t).add(k));
   };
   const submit = async (e: FormEvent) => {
@@ -54,20 +77,20 @@ export function LaunchForm({ onLaunched }: { onLaunched: (id: string) => void })
     if (Object.keys(errors).length) return;
     setState({ kind: 'launching' });
     try {
-      const c = await api.call('containers.launch', input);
+      const c = await (preset ? preset.launch(input) : api.call('containers.launch', input));
       setState({ kind: 'idle' });
-      setForm(EMPTY);
-      setConsents(NO_CONSENTS);
+      setForm(start.form);
+      setConsents(start.consents);
       setTouched(new Set());
       onLaunched(c.id);
     } catch (err) {
-      setState({ kind: 'error', message: errorText(err) });
+      setState({ kind: 'error', message: errorText(err), refusal: rejectedDecision(err) });
     }
   };
   const field = (k: Field) => {
     const [label, placeholder] = LABELS[k];
     const err = touched.has(k) ? errors[k] : undefined;
-    const props = { id: `launch-${k}`, 'data-testid': `launch-${k}`, value: form[k], 'aria-invalid': err ? true : undefined };
+    const props = { id: `launch-${k}`, 'data-testid': `launch-${k}`, value: form[k], 'aria-invalid': err ? true : undefined, disabled: preset?.locked.includes(k) };
     return (
       <label key={k} className={`field field-${k}`}>
         <span>{label}</span>
@@ -97,7 +120,7 @@ export function LaunchForm({ onLaunched }: { onLaunched: (id: string) => void })
   };
   return (
     <form className="card launch-form" onSubmit={(e) => void submit(e)} data-testid="launch-form">
-      <h3>Launch a container</h3>
+      <h3>{preset?.title ?? 'Launch a container'}</h3>
       <div className="launch-grid">{FIELDS.map(field)}</div>
       <label className="consent">
         <input type="checkbox" data-testid="launch-expose-ports" checked={consents.exposePorts} onChange={(e) => setConsents({ ...consents, exposePorts: e.target.checked })} />
@@ -131,6 +154,7 @@ export function LaunchForm({ onLaunched }: { onLaunched: (id: string) => void })
           </label>
         </div>
       )}
+      {state.kind === 'error' && state.refusal ? <AdmissionRefusal decision={state.refusal} /> : <AdmissionPreview request={preview} />}
       <FormActions
         testId="launch-submit"
         label={state.kind === 'launching' ? 'Launching… (pulling if needed)' : 'Launch'}
@@ -144,7 +168,7 @@ export function LaunchForm({ onLaunched }: { onLaunched: (id: string) => void })
             </span>
           )
         }
-        error={state.kind === 'error' ? state.message : undefined}
+        error={state.kind === 'error' && !state.refusal ? state.message : undefined}
       />
     </form>
   );

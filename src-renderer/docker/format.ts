@@ -8,3 +8,5 @@ export const HEALTH_CLASS: Record<HealthState, string> = { healthy: 'status-ok',
 export const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 /** A published HTTP-looking port, as a browser address on this machine. */
 export const portUrl = (p: ContainerPort) => (p.hostPort && p.protocol === 'tcp' ? `http://127.0.0.1:${p.hostPort}/` : null);
+/** One ulimit as `--ulimit` writes it: name=soft, or name=soft:hard when they differ (-1: unlimited). */
+export const formatUlimit = (u: { Name: string; Soft: number; Hard: number }) => `${u.Name}=${u.Soft}${u.Soft === u.Hard ? '' : `:${u.Hard}`}`;

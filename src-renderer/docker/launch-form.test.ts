@@ -3,7 +3,7 @@ import continuations from '@shared/fixtures/cases/command-line-continuations.txt
 import quotedDeviceList from '@shared/fixtures/cases/gpus-quoted-device-list.txt?raw';
 import windowsDrive from '@shared/fixtures/cases/volume-windows-drive.txt?raw';
 import { launchSchema } from '@shared/contract';
-import { dangerousKey, EMPTY, NO_CONSENTS, toLaunch } from './launch-form';
+import { dangerousKey, EMPTY, formFromInput, NO_CONSENTS, toLaunch } from './launch-form';
 
 describe('launch form → request', () => {
   it('turns the fields into a launch request the core accepts', () => {
@@ -98,5 +98,37 @@ describe('launch form → request', () => {
     expect(changed.errors.volumes).toContain('allowDangerousMounts'); // submit stays blocked
     // No dangerous mount: nothing asked, nothing sent.
     expect(toLaunch({ ...form, volumes: '/home/me:/w' }, { ...NO_CONSENTS, allowedMounts: dangerousKey(asked.dangerous) })).toMatchObject({ dangerous: [], errors: {} });
+  });
+});
+
+describe('launch request → form (Customise…)', () => {
+  it('fills the form so that it sends the same launch back, odd command words included', () => {
+    const input = {
+      image: 'nvcr.io/nvidia/pytorch:25.12-py3',
+      project: 'vision',
+      shmSize: '1g',
+      gpus: 'all,"capabilities=compute,utility"',
+      ipc: 'host' as const,
+      ulimits: ['memlock=-1', 'stack=67108864'],
+      ports: ['127.0.0.1:0:8888'],
+      env: ['A=1', 'NOTE=a, b and c'],
+      volumes: ['/home/me/vision:/workspace/vision', 'C:\\data:/data:ro'],
+      command: ['jupyter', 'lab', '--ip=0.0.0.0', "--NotebookApp.token=it's $HOME", ''],
+      restart: 'unless-stopped' as const,
+      runtime: 'nvidia',
+      init: true,
+      exposePorts: true,
+    };
+    const { form, consents } = formFromInput(input);
+    expect(consents).toEqual({ exposePorts: true, allowedMounts: null });
+    const back = toLaunch(form, consents);
+    expect(back.errors).toEqual({});
+    expect(back.input).toEqual(input);
+  });
+
+  it('leaves the fields a launch does not set empty, and confirms no dangerous mount', () => {
+    const { form, consents } = formFromInput({ image: 'busybox:latest', volumes: ['/var/run/docker.sock:/var/run/docker.sock'], allowDangerousMounts: true });
+    expect(form).toEqual({ ...EMPTY, image: 'busybox:latest', volumes: '/var/run/docker.sock:/var/run/docker.sock' });
+    expect(consents).toEqual(NO_CONSENTS);
   });
 });

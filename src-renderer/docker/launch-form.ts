@@ -2,6 +2,7 @@
 import { launchSchema, type LaunchInput } from '@shared/contract';
 import { dangerousMounts, type DangerousMount } from '@shared/dangerous-mounts';
 import { splitCommand } from '@shared/command';
+import { shellLine } from '@shared/docker-run-line';
 import { parseVolume, type VolumeMount } from '@shared/volumes';
 import { errorText } from './format';
 
@@ -82,3 +83,29 @@ export function toLaunch(f: Form, consents: Consents = NO_CONSENTS): { input: La
   return { input, errors, dangerous };
 }
 
+/**
+ * A launch request as sent (its strings) → the form and its consents: the inverse of toLaunch for the
+ * fields the form has (Customise… opens a catalog launch's plan this way). The command's words become
+ * one line that splitCommand reads back into the same words. Dangerous mounts are never pre-confirmed.
+ */
+export function formFromInput(input: LaunchInput): { form: Form; consents: Consents } {
+  const form: Form = {
+    ...EMPTY,
+    image: input.image,
+    name: input.name ?? '',
+    project: input.project ?? EMPTY.project,
+    cpus: input.cpus ?? '',
+    memory: input.memory ?? '',
+    shmSize: input.shmSize ?? '',
+    gpus: input.gpus ?? '',
+    ports: (input.ports ?? []).join(', '),
+    env: (input.env ?? []).join('\n'),
+    volumes: (input.volumes ?? []).join('\n'),
+    command: input.command?.length ? shellLine(input.command) : '',
+    restart: input.restart ?? EMPTY.restart,
+    ipc: input.ipc ?? '',
+    ulimits: (input.ulimits ?? []).join(', '),
+    runtime: input.runtime ?? '',
+  };
+  return { form, consents: { ...NO_CONSENTS, exposePorts: input.exposePorts === true } };
+}

@@ -2,10 +2,13 @@ import { useCallback, useEffect, useState } from 'react';
 import type { ContainerDetail as Detail, HealthReport, JournalEvent, JupyterLink } from '@shared/contract';
 import { formatBytes } from '@shared/units';
 import { api } from '../api';
+import { ContainerAdmission } from '../admission/ContainerAdmission';
 import { ContainerCharts } from '../components/ContainerCharts';
 import { ContainerActions } from '../docker/ContainerActions';
-import { errorText, formatTime, HEALTH_CLASS, portUrl, shortId } from '../docker/format';
+import { ContainerGpus } from '../docker/ContainerGpus';
+import { errorText, formatTime, formatUlimit, HEALTH_CLASS, portUrl, shortId } from '../docker/format';
 import { LogViewer } from '../docker/LogViewer';
+import { useJupyterWait } from '../docker/useJupyterWait';
 import { useHealthStore } from '../store/health';
 
 /** Why an unauthenticated Jupyter link matters, in words (null: the log did not say either way). */
@@ -45,6 +48,7 @@ export function ContainerDetail({ id }: { id: string }) {
   }, [load, id, d?.id]); // not a reload of the page on `health.changed`: the judgement below comes from the store
   // The current judgement follows `health.changed` through the shared store; the report's history is read with the page.
   const live = useHealthStore((s) => (d ? s.byId[d.id] : undefined));
+  const awaitingJupyter = useJupyterWait(d, () => void load());
 
   if (error) {
     return (
@@ -96,8 +100,16 @@ export function ContainerDetail({ id }: { id: string }) {
           <dd>
             CPUs {d.nanoCpus ? d.nanoCpus / 1e9 : 'unlimited'} · memory {d.memory ? formatBytes(d.memory) : 'unlimited'}
             {d.shmSize ? ` · shm ${formatBytes(d.shmSize)}` : ''}
-            {d.gpus.length ? ` · GPUs ${d.gpus.map((g) => (g.Count === -1 ? 'all' : g.DeviceIDs?.join(',') ?? g.Count)).join(' ')}` : ''}
-            {d.runtime ? ` · runtime ${d.runtime}` : ''}
+          </dd>
+          <dt>GPUs</dt>
+          <ContainerGpus gpus={d.gpus} runtime={d.runtime} />
+          <dt>IPC</dt>
+          <dd className="mono" data-testid="detail-ipc">
+            {d.ipcMode ?? 'default'}
+          </dd>
+          <dt>Ulimits</dt>
+          <dd className="mono" data-testid="detail-ulimits">
+            {d.ulimits.map(formatUlimit).join(' ') || 'the engine’s defaults'}
           </dd>
           <dt>Ports</dt>
           <dd>
@@ -121,6 +133,12 @@ export function ContainerDetail({ id }: { id: string }) {
               <a className="button" href={d.jupyter.url} target="_blank" rel="noreferrer" data-testid="open-jupyter">
                 Open Jupyter
               </a>
+            )}
+            {awaitingJupyter && (
+              <span className="muted" data-testid="jupyter-waiting">
+                {' '}
+                Waiting for Jupyter to print its address…
+              </span>
             )}
           </dd>
           {d.jupyter && d.jupyter.authenticated !== true && (
@@ -168,6 +186,8 @@ export function ContainerDetail({ id }: { id: string }) {
           </>
         )}
       </section>
+
+      {d.managed && <ContainerAdmission containerId={d.id} />}
 
       {d.managed && (
         <section className="card">

@@ -1,8 +1,12 @@
 import { useMemo } from 'react';
 import { formatBytes, formatPercent } from '@shared/units';
+import { CatalogSearchBox } from '../catalog/CatalogSearchBox';
 import { GpuCards } from '../components/GpuCards';
 import { Sparkline } from '../components/Sparkline';
 import { StatCard } from '../components/StatCard';
+import { DisksCard } from '../dashboard/DisksCard';
+import { NetworkCard } from '../dashboard/NetworkCard';
+import { RunningStrip } from '../dashboard/RunningStrip';
 import { useLive } from '../store/live';
 
 export function Dashboard() {
@@ -22,6 +26,8 @@ export function Dashboard() {
   const h = latest.host;
   return (
     <div className="dashboard" data-testid="dashboard" data-sample-ts={latest.ts}>
+      <CatalogSearchBox />
+      <RunningStrip gpus={latest.gpus} />
       <div className="grid">
         <StatCard title="CPU" testId="cpu-percent" value={formatPercent(h.cpu.percent)} sub={`${h.cpu.cores} cores`}>
           <Sparkline data={series.cpu} max={100} />
@@ -37,6 +43,10 @@ export function Dashboard() {
         </StatCard>
       </div>
       <GpuCards gpus={latest.gpus ?? []} source={latest.gpuSource} jetson={latest.jetson} />
+      <div className="grid grid-wide">
+        <DisksCard disks={h.disks} io={h.diskIo} />
+        <NetworkCard network={h.network} />
+      </div>
       <section className="card">
         <h3>CPU cores</h3>
         <div className="cores" data-testid="cpu-cores">

@@ -2,19 +2,11 @@ import { useState, type FormEvent } from 'react';
 import { checkImageRef } from '@shared/launch';
 import { formatBytes } from '@shared/units';
 import { api } from '../api';
+import { percentOf, ProgressBar } from '../components/ProgressBar';
 import { errorText, shortId } from '../docker/format';
 import { hidePullProgress, notePull, reloadImages } from '../store/connect';
 import { failedImages, useImagesStore } from '../store/images';
 
-const pct = (cur: number | null, tot: number | null) => (cur !== null && tot ? Math.min(100, (100 * cur) / tot) : 0);
-
-function Bar({ value, label, testId }: { value: number; label: string; testId?: string }) {
-  return (
-    <div className="progress" title={label} data-testid={testId} data-value={value.toFixed(0)}>
-      <div className="progress-fill" style={{ width: `${value}%` }} />
-    </div>
-  );
-}
 
 export function Images() {
   // The list and the pulls' progress live in the shared store (kept by `pull.progress`, see store/connect.ts).
@@ -81,11 +73,11 @@ export function Images() {
                 {p.warning}
               </p>
             )}
-            <Bar value={pct(p.current, p.total)} label="total" testId="pull-total" />
+            <ProgressBar value={percentOf(p.current, p.total)} label="total" testId="pull-total" />
             {p.layers.map((l) => (
               <div key={l.id} className="layer">
                 <span className="mono">{l.id}</span> <span className="muted">{l.status}</span>
-                <Bar value={l.total ? pct(l.current, l.total) : /complete|exists/i.test(l.status) ? 100 : 0} label={l.status} />
+                <ProgressBar value={l.total ? percentOf(l.current, l.total) : /complete|exists/i.test(l.status) ? 100 : 0} label={l.status} />
               </div>
             ))}
           </div>

@@ -1,6 +1,11 @@
 import { EnginesSettings } from '../docker/EnginesSettings';
 import { HealthSettings } from '../docker/HealthSettings';
 import { RegistrySettings } from '../docker/RegistrySettings';
+import { PolicySettings } from '../admission/PolicySettings';
+import { QuotaSettings } from '../admission/QuotaSettings';
+import { CatalogSettings } from '../catalog/CatalogSettings';
+import { LaunchSettings } from '../catalog/LaunchSettings';
+import { ProxySettings } from '../tiers/ProxySettings';
 import { BackupSettings } from '../components/settings/BackupSettings';
 import { JournalSettings } from '../components/settings/JournalSettings';
 import { MetricsSettings } from '../components/settings/MetricsSettings';
@@ -14,6 +19,11 @@ export function Settings() {
       <RegistrySettings />
       <ThresholdSettings />
       <HealthSettings />
+      <PolicySettings />
+      <QuotaSettings />
+      <CatalogSettings />
+      <LaunchSettings />
+      <ProxySettings />
       <MetricsSettings />
       <JournalSettings />
       <BackupSettings />

@@ -4,7 +4,7 @@ import { parseVolume } from '../volumes';
 import { dangerousMountMessage, mountRisk } from '../dangerous-mounts';
 import { parseGpus, type DeviceRequest } from '../gpus';
 import { bindSpec } from '../volumes';
-import { parseBytes, parseCpus, parseUlimit } from '../units';
+import { parseBytes, parseCpus, parseUlimit, type Ulimit } from '../units';
 import type { ContainerStats } from './container-stats';
 import { event, request } from './define';
 import type { HealthState } from './health';
@@ -59,7 +59,14 @@ export interface ContainerDetail extends ContainerSummary {
   mounts: { source: string; target: string; readOnly: boolean }[];
   restartPolicy: string;
   runtime: string | null;
-  /** For Jupyter images: the server's link found in the logs, on the published port; null when none. */
+  /** HostConfig.IpcMode as the engine reports it (private, shareable, host, none, container:<id>); null when the engine leaves it empty. */
+  ipcMode: string | null;
+  /** HostConfig.Ulimits, as `--ulimit` sets them (memlock=-1 is Soft and Hard -1); empty when none is set. */
+  ulimits: Ulimit[];
+  /**
+   * For Jupyter images: the server's link found in the logs, on the published port; null when none.
+   * Only containers.inspect reads the logs for it: the detail a launch, start or other operation returns has null.
+   */
   jupyter: JupyterLink | null;
   /** The spec MLEnv launched it with, secret env values masked (kept in the database); absent for one launched elsewhere. */
   launchSpec?: LaunchSpec;

@@ -1,6 +1,8 @@
 // Every event the core sends to its connections, declared once. Most go on the core's bus to each
 // connection subscribed to them (`events.subscribe`); a few belong to one connection only.
+import { admissionEvents } from './admission';
 import { backupsEvents } from './backups';
+import { catalogEvents, catalogLaunchEvents } from './catalog';
 import { containersEvents } from './containers';
 import type { EventDef } from './define';
 import { engineEvents, enginesEvents } from './engine';
@@ -9,6 +11,7 @@ import { imagesEvents } from './images';
 import { metricsEvents } from './metrics';
 import { settingsEvents } from './settings';
 import { statusEvents } from './status';
+import { tiersEvents } from './tiers';
 
 export const events = {
   ...settingsEvents,
@@ -20,6 +23,10 @@ export const events = {
   ...metricsEvents,
   ...statusEvents,
   ...backupsEvents,
+  ...admissionEvents,
+  ...catalogEvents,
+  ...catalogLaunchEvents,
+  ...tiersEvents,
 } satisfies Record<string, EventDef>;
 
 export type EventName = keyof typeof events;

@@ -1,8 +1,10 @@
 // The whole contract: every request (domain.verb) and event (domain.noun), declared once and
 // shared by the core, both transports and the renderer.
 import type { z } from 'zod';
+import { admissionRequests } from './admission';
 import { appRequests } from './app';
 import { backupsRequests } from './backups';
+import { catalogLaunchRequests, catalogRequests } from './catalog';
 import type { RequestDef } from './define';
 import { containersRequests } from './containers';
 import { engineRequests, enginesRequests } from './engine';
@@ -13,6 +15,7 @@ import { metricsRequests } from './metrics';
 import { settingsRequests } from './settings';
 import { statusRequests } from './status';
 import { subscriptionRequests } from './subscriptions';
+import { tiersRequests } from './tiers';
 
 export const requests = {
   ...appRequests,
@@ -27,6 +30,10 @@ export const requests = {
   ...statusRequests,
   ...backupsRequests,
   ...subscriptionRequests,
+  ...admissionRequests,
+  ...tiersRequests,
+  ...catalogRequests,
+  ...catalogLaunchRequests,
 } satisfies Record<string, RequestDef>;
 
 export { events, EVENT_NAMES, isEventName, CONNECTION_EVENT_NAMES } from './events';
@@ -45,8 +52,10 @@ export const REQUEST_NAMES = Object.keys(requests) as RequestName[];
 export const isRequestName = (n: unknown): n is RequestName =>
   typeof n === 'string' && Object.prototype.hasOwnProperty.call(requests, n);
 
+export type * from './admission';
 export type * from './app';
 export type * from './backups';
+export type * from './catalog';
 export type * from './container-stats';
 export type * from './containers';
 export type * from './engine';
@@ -56,7 +65,11 @@ export type * from './journal';
 export type * from './metrics';
 export type * from './settings';
 export type * from './status';
+export type * from './tiers';
 export { DEFAULT_SETTINGS, settingsSchema, settingsPatchSchema } from './settings';
 export { launchSchema } from './containers';
 export { ACTORS, JOURNAL_ACTORS } from './journal';
 export { engineAddSchema } from './engine';
+export { ADMISSION_MODES, ADMISSION_CHECK_IDS, ADMISSION_OUTCOMES, DEFAULT_ADMISSION_POLICY, admissionPolicySchema } from './admission';
+export { TIERS, JOB_STATES, SCALING_EVENT_TYPES, MOVE_TRIGGERS, PRIORITIES, SELECTION_MODES, modelSpecSchema } from './tiers';
+export { ARCHITECTURES, CATALOG_SOURCES, catalogDocumentSchema, MAX_CATALOG_IMPORT_CHARS, launchOverridesSchema, RECENT_LAUNCHES } from './catalog';

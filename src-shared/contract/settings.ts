@@ -52,6 +52,63 @@ export const backupSettingsSchema = z.object({
 });
 export type BackupSettings = z.infer<typeof backupSettingsSchema>;
 
+/**
+ * Where the image catalog reads NGC and its registry. `registryMirror` serves the same repositories
+ * as `registry` (an air-gapped site's mirror, or a test registry on 127.0.0.1): registry API calls
+ * and pulls of NGC images go there instead. `cacheTtlHours`: how long NGC answers are reused.
+ */
+export const catalogSettingsSchema = z.object({
+  ngcApiUrl: z.string().min(1).max(2048).regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, 'an http(s) URL such as https://api.ngc.nvidia.com'),
+  registry: z.string().min(1).max(261).regex(/^[a-zA-Z0-9.-]+(:\d{1,5})?$/, 'a registry host such as nvcr.io'),
+  /** host[:port] (https) or http(s)://host[:port]; null: none. */
+  registryMirror: z
+    .string()
+    .min(1)
+    .max(2048)
+    .regex(/^(https?:\/\/)?[a-zA-Z0-9.-]+(:\d{1,5})?\/?$/, 'a registry such as mirror.local:5000 or http://127.0.0.1:5000')
+    .nullable(),
+  cacheTtlHours: z.number().min(0).max(24 * 365),
+  /** How long one NGC or registry request may take. */
+  requestTimeoutMs: z.number().int().min(500).max(120_000),
+});
+export type CatalogSettings = z.infer<typeof catalogSettingsSchema>;
+
+/**
+ * A folder on the engine's host, as a bind mount's source takes it: absolute (/home/me/work, or
+ * C:\Users\me\work on Windows), without "..", control characters or NUL. Whether it exists is
+ * checked where it is used.
+ */
+export const projectDirSchema = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((p) => (p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p)) && !/[\0-\x1f\x7f]/.test(p) && !p.split(/[\\/]/).includes('..'), 'an absolute folder path such as /home/me/work or C:\\Users\\me\\work, without ..');
+
+/** One-click launch: the project folder the user picked once, mounted at /workspace/<folder name> (null: none). */
+export const launchSettingsSchema = z.object({
+  projectDir: projectDirSchema.nullable(),
+});
+export type LaunchSettings = z.infer<typeof launchSettingsSchema>;
+
+/**
+ * The desktop's OpenAI-compatible model proxy (core/tiers/proxy-listener.ts): a listener on
+ * 127.0.0.1:`port` only, answering requests that carry the token tiers.proxyStatus shows. 11435 by
+ * default: beside Ollama's 11434, which OpenAI-compatible clients are often set up for, without
+ * taking it, and away from the ports model servers use themselves (vLLM 8000, llama.cpp 8080).
+ */
+export const tierProxySettingsSchema = z.object({
+  enabled: z.boolean(),
+  port: z.number().int().min(1024).max(65535),
+});
+export type TierProxySettings = z.infer<typeof tierProxySettingsSchema>;
+
+/** Model tiers: the optimiser's schedule (minutes between runs that apply its plan; 0: only by hand) and the proxy listener. */
+export const tiersSettingsSchema = z.object({
+  optimizeEveryMinutes: z.number().int().min(0).max(1440),
+  proxy: tierProxySettingsSchema,
+});
+export type TiersSettings = z.infer<typeof tiersSettingsSchema>;
+
 /** Every setting, one row each in the `settings` table (key → JSON value). */
 export const settingsSchema = z.object({
   /** How often the sampler takes a snapshot. */
@@ -63,6 +120,9 @@ export const settingsSchema = z.object({
   health: healthSettingsSchema,
   journal: journalSettingsSchema,
   backup: backupSettingsSchema,
+  catalog: catalogSettingsSchema,
+  launch: launchSettingsSchema,
+  tiers: tiersSettingsSchema,
 });
 export type Settings = z.infer<typeof settingsSchema>;
 export type Thresholds = z.infer<typeof thresholdsSchema>;
@@ -86,6 +146,9 @@ export const DEFAULT_SETTINGS: Settings = {
   },
   journal: { retentionDays: 30, maxRows: 100_000 },
   backup: { enabled: true, keep: 3 },
+  catalog: { ngcApiUrl: 'https://api.ngc.nvidia.com', registry: 'nvcr.io', registryMirror: null, cacheTtlHours: 24, requestTimeoutMs: 15_000 },
+  launch: { projectDir: null },
+  tiers: { optimizeEveryMinutes: 0, proxy: { enabled: false, port: 11435 } },
 };
 
 export const settingsPatchSchema = z
@@ -97,6 +160,12 @@ export const settingsPatchSchema = z
     health: healthSettingsSchema.partial().strict().optional(),
     journal: journalSettingsSchema.partial().strict().optional(),
     backup: backupSettingsSchema.partial().strict().optional(),
+    catalog: catalogSettingsSchema.partial().strict().optional(),
+    launch: launchSettingsSchema.partial().strict().optional(),
+    tiers: z
+      .object({ optimizeEveryMinutes: tiersSettingsSchema.shape.optimizeEveryMinutes.optional(), proxy: tierProxySettingsSchema.partial().strict().optional() })
+      .strict()
+      .optional(),
   })
   .strict();
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;

@@ -3,7 +3,7 @@ import type Docker from 'dockerode';
 import type { ContainerDetail, ContainerPort, ContainerState, ContainerSummary } from '@shared/contract';
 import type { DeviceRequest } from '@shared/gpus';
 import { maskEnvEntry } from '@shared/secret-env';
-import { LABEL_MANAGED, LABEL_PROJECT } from './create-options';
+import { LABEL_MANAGED, LABEL_PROJECT } from '@shared/labels';
 
 const time = (s: string | undefined): number | null => {
   const t = s ? Date.parse(s) : NaN;
@@ -86,6 +86,9 @@ export function detailFromInspect(i: Docker.ContainerInspectInfo, engine: string
     mounts: (i.Mounts ?? []).map((m) => ({ source: m.Name ?? m.Source, target: m.Destination, readOnly: !m.RW })),
     restartPolicy: hc.RestartPolicy?.Name || 'no',
     runtime: hc.Runtime ?? null,
+    ipcMode: hc.IpcMode || null,
+    // The engine always writes all three; an entry without them would be no limit to show.
+    ulimits: (hc.Ulimits ?? []).flatMap((u) => (u.Name && u.Soft !== undefined && u.Hard !== undefined ? [{ Name: u.Name, Soft: u.Soft, Hard: u.Hard }] : [])),
     jupyter: null,
   };
 }

@@ -56,6 +56,9 @@ describe.skipIf(!docker)('containers on the real engine', () => {
     });
     expect(c).toMatchObject({ name, state: 'running', managed: true, project: 'life', nanoCpus: 500_000_000, memory: 64 * 1024 ** 2, shmSize: 16 * 1024 ** 2, restartPolicy: 'unless-stopped' });
     expect(c.env).toEqual(expect.arrayContaining(['GREETING=hi', 'API_KEY=••••••']));
+    // IPC mode and ulimits as the engine reports them (the daemon's default IPC mode: private or shareable).
+    expect(c.ulimits).toEqual([{ Name: 'nofile', Soft: 1024, Hard: 2048 }]);
+    expect(c.ipcMode).toMatch(/^(private|shareable)$/);
     const raw = await d.getContainer(c.id).inspect();
     const bound = Number(raw.NetworkSettings.Ports['80/tcp']![0]!.HostPort);
     expect(bound).toBeGreaterThan(0);

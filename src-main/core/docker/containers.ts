@@ -10,7 +10,7 @@ import type { Bus } from '../bus';
 import type { ContainerRepository } from '../store/containers';
 import type { EventLog } from '../store/events';
 import { containerHandle } from './container-handle';
-import { LABEL_MANAGED } from './create-options';
+import { LABEL_MANAGED } from '@shared/labels';
 import type { Engine } from './engine-registry';
 import { toAppError } from './errors';
 import { findJupyter } from './jupyter';
@@ -42,7 +42,13 @@ export function createContainers(opts: { instances: ContainerRepository; bus: Bu
     return d;
   }
 
-  async function inspect(engine: Engine, id: string): Promise<ContainerDetail> {
+  /**
+   * The container `id` (an id, id prefix or name) as the engine tells it, with what container_instances
+   * keeps. `jupyter` also reads its last 300 log lines for Jupyter's link (jupyter.ts): only the
+   * contract's containers.inspect asks (the detail page shows the link); the gate, the tier moves and
+   * admission read the state alone, so an unpause costs no log read. NOT_FOUND when there is none.
+   */
+  async function inspect(engine: Engine, id: string, opts: { jupyter?: boolean } = {}): Promise<ContainerDetail> {
     let info: Docker.ContainerInspectInfo;
     try {
       info = await containerHandle(engine, id).inspect();
@@ -52,7 +58,7 @@ export function createContainers(opts: { instances: ContainerRepository; bus: Bu
     }
     const d = detailFromInspect(info, engine.id);
     withKept(d);
-    if (d.managed && d.state === 'running' && d.ports.some((p) => p.hostPort)) {
+    if (opts.jupyter && d.managed && d.state === 'running' && d.ports.some((p) => p.hostPort)) {
       const lines = await tailLogs(containerHandle(engine, info.Id), info.Config.Tty, 300, false).catch(() => []);
       d.jupyter = findJupyter(lines, d.ports);
     }

@@ -3,14 +3,9 @@
 import type Docker from 'dockerode';
 import type { LaunchSpec } from '@shared/contract';
 import { checkProbePath } from '@shared/launch';
+import { LABEL_MANAGED, LABEL_PROBE, LABEL_PROJECT, LOOPBACK, probeLabel } from '@shared/labels';
 import { cpusToNano, UnitError } from '@shared/units';
 import { bindSpec } from '@shared/volumes';
-
-export const LABEL_MANAGED = 'io.mlenv.managed';
-export const LABEL_PROJECT = 'io.mlenv.project';
-export const LABEL_PROBE = 'io.mlenv.probe';
-/** Where a published port binds unless the launch says exposePorts or writes an address. */
-export const LOOPBACK = '127.0.0.1';
 
 export interface ProbeSpec {
   kind: 'tcp' | 'http';
@@ -19,9 +14,6 @@ export interface ProbeSpec {
   /** The HTTP request path (checkProbePath); "/" for tcp. */
   path: string;
 }
-
-/** "http:80/path" or "tcp:5432", stored as a label so the probe survives an app restart. */
-export const probeLabel = (p: NonNullable<LaunchSpec['probe']>): string => `${p.kind}:${p.port}${p.kind === 'http' ? (p.path ?? '/') : ''}`;
 
 /**
  * Reads the io.mlenv.probe label back: "http:<port>[<path>]" or "tcp:<port>"; null when the label is

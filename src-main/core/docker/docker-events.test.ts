@@ -13,7 +13,7 @@ import { createBus } from '../bus';
 import { openDatabase } from '../store/db';
 import { createEventLog } from '../store/events';
 import { createRepositories } from '../store/repositories';
-import { LABEL_MANAGED } from './create-options';
+import { LABEL_MANAGED } from '@shared/labels';
 import { createEngineMonitor } from './engine-monitor';
 import { createFileSecretStore } from './secrets';
 import { createDockerService } from './service';

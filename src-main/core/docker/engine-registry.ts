@@ -1,8 +1,10 @@
 // The engines the app talks to: "local" (the app's engine monitor: DOCKER_HOST or the default
 // socket) and any a user added (unix socket, tcp with TLS, ssh), each with its own monitor.
 import Docker from 'dockerode';
-import { readFileSync } from 'node:fs';
+import { accessSync, readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
 import type { EngineAdd, EngineInfo } from '@shared/contract';
 import { AppError } from '@shared/errors';
 import type { Bus } from '../bus';
@@ -26,12 +28,27 @@ export interface Engine {
 }
 
 /**
+ * docker-modem's default socket, which it leaves as a function resolved at each request (modem.js
+ * findDefaultUnixSocket): the user's ~/.docker/run/docker.sock when it exists, else /var/run/docker.sock.
+ */
+function defaultUnixSocket(): string {
+  const user = path.join(os.homedir(), '.docker', 'run', 'docker.sock');
+  try {
+    accessSync(user);
+    return user;
+  } catch {
+    return '/var/run/docker.sock';
+  }
+}
+
+/**
  * How dockerode reaches an engine, read from its modem (which resolved DOCKER_HOST, DOCKER_TLS_VERIFY
  * and the options): a socket path, or a host with protocol http (plain TCP), https (TLS) or ssh.
  */
 export function engineTransport(docker: Docker): Pick<Engine, 'socketPath' | 'cleartext'> {
-  const modem = docker.modem as unknown as { socketPath?: string; host?: string; protocol?: string };
-  const socketPath = !modem.host && modem.socketPath ? String(modem.socketPath) : null;
+  const modem = docker.modem as unknown as { socketPath?: string | (() => Promise<string>); host?: string; protocol?: string };
+  const given = !modem.host ? modem.socketPath : undefined;
+  const socketPath = typeof given === 'function' ? defaultUnixSocket() : given ? given : null;
   return { socketPath, cleartext: socketPath === null && modem.protocol === 'http' };
 }
 

@@ -1,7 +1,7 @@
 // Docker events about the containers MLEnv manages → the journal's `docker.<action>` rows. Events
 // arrive here already in Docker's vocabulary (event-vocabulary.ts), whatever the engine.
 import { onEngine, type EventRecord } from '../store/events';
-import { LABEL_MANAGED } from './create-options';
+import { LABEL_MANAGED } from '@shared/labels';
 import type { DockerEvent } from './event-vocabulary';
 
 /** Routine container actions nobody needs in the journal (Docker's exec_create/exec_start/exec_die, top, attach, …). */

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { tmpDataDir } from '../../test-support';
 import { openDatabase } from '../store/db';
 import { createEventLog } from '../store/events';
-import { LABEL_MANAGED } from './create-options';
+import { LABEL_MANAGED } from '@shared/labels';
 import { journalDockerEvent } from './event-journal';
 import { parseEventLine, toDockerEvent, type DockerEvent } from './event-vocabulary';
 

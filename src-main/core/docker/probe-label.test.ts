@@ -1,7 +1,8 @@
 // The io.mlenv.probe label read back: written by the app as probeLabel() does, but by anyone who
 // creates a container too, so every other value is refused with its reason (never a crash later).
 import { describe, expect, it } from 'vitest';
-import { parseProbeLabel, probeLabel } from './create-options';
+import { probeLabel } from '@shared/labels';
+import { parseProbeLabel } from './create-options';
 
 const reason = (v: string) => {
   try {

@@ -1,6 +1,6 @@
 // The Docker side of the app, composed: the engines, containers and images, one /events watch per
-// engine, the streaming stats and the log follows. Plain methods; the contract's request names are
-// mapped to them in src-main/handlers. Creates, starts, unpauses and restarts pass the lifecycle gate
+// engine, the container stats (cgroups of local containers, Docker's streams for the rest) and the
+// log follows. Plain methods; the contract's request names are mapped to them in src-main/handlers. Creates, starts, unpauses and restarts pass the lifecycle gate
 // (core/lifecycle), not this service.
 import type { ContainerStats, EngineAdd, EngineInfo, LogLine } from '@shared/contract';
 import { AppError } from '@shared/errors';
@@ -17,7 +17,7 @@ import { createImages } from './images';
 import { createLogFollows, type LogLinesPayload } from './log-follows';
 import { tailLogs } from './logs';
 import type { SecretStore } from './secrets';
-import { createStatsStreams } from './stats';
+import { createContainerStats } from '../cgroup/container-stats';
 
 /**
  * `repositories`: the stored engines, registry logins and containers (core/store); `events`: the
@@ -29,12 +29,15 @@ export function createDockerService(opts: {
   events: EventLog;
   engine: EngineMonitor;
   secrets: SecretStore;
+  /** False: Docker's streams for every engine (AppConfig.statsFromCgroups). */
+  statsFromCgroups?: boolean;
 }) {
   const { bus, events, repositories } = opts;
   const engines = createEngines({ stored: repositories.engines, bus, events, local: opts.engine });
   const images = createImages({ logins: repositories.registryLogins, bus, events, secrets: opts.secrets });
   const containers = createContainers({ instances: repositories.containers, bus, events });
-  const stats = createStatsStreams();
+  // Local containers from their cgroups, the rest through Docker's streams.
+  const stats = createContainerStats(opts.statsFromCgroups === false ? { isLocal: () => false } : {});
   const watches = createDockerEventWatches({ bus, events, stats });
   const follows = createLogFollows();
 
@@ -75,8 +78,10 @@ export function createDockerService(opts: {
     },
     /** Stops a follow; false when there is none by that id. */
     unfollowLogs: (followId: string): boolean => follows.stop(followId),
-    /** Newest streaming-stats sample of every running managed container (the sampler reads it each tick). */
+    /** Newest stats of every running managed container, as of the last sample (the tray, `containers.stats`). */
     latestStats: (): ContainerStats[] => stats.latest(),
+    /** Reads the local containers' cgroups now and returns every container's newest stats, recorded at `ts` (the sampler's tick). */
+    sampleStats: (ts: number): ContainerStats[] => stats.sample(ts),
     /** Told of every Docker event about a managed container, after it is journaled. */
     onDockerEvent: (fn: (e: DockerEvent, engine: Engine) => void): (() => void) => watches.onDockerEvent(fn),
     isWatching: (engineId = LOCAL_ENGINE) => watches.isWatching(engineId),

@@ -1,12 +1,12 @@
-// What the stats streams follow: every running managed container of an engine, with the limits
-// and counters its samples are read against (from `docker inspect`).
+// What the container stats follow: every running managed container of an engine, with the limits
+// and counters its samples are read against and where its cgroup is (from `docker inspect`).
 import { log } from '../log';
 import { containerHandle } from './container-handle';
-import { LABEL_MANAGED, LABEL_PROJECT } from './create-options';
+import { LABEL_MANAGED, LABEL_PROJECT } from '@shared/labels';
 import type { Engine } from './engine-registry';
 import type { StatsStreams, StatsTarget } from './stats';
 
-/** The running managed containers of `engine` as stats targets (CPU limit in CPUs, memory limit in bytes, null when unlimited). */
+/** The running managed containers of `engine` as stats targets (CPU limit in CPUs, memory limit in bytes, null when unlimited; init pid, cgroup parent, network mode). */
 export async function statsTargets(engine: Engine): Promise<StatsTarget[]> {
   const list = await engine.docker.listContainers({ filters: { label: [`${LABEL_MANAGED}=true`], status: ['running'] } });
   return Promise.all(
@@ -21,6 +21,9 @@ export async function statsTargets(engine: Engine): Promise<StatsTarget[]> {
         memoryLimit: hc.Memory || null,
         restartCount: info.RestartCount,
         oomKilled: info.State.OOMKilled,
+        pid: info.State.Pid || null,
+        cgroupParent: hc.CgroupParent || null,
+        networkMode: hc.NetworkMode || null,
       };
     }),
   );

@@ -49,6 +49,12 @@ export interface StatsTarget {
   memoryLimit: number | null;
   restartCount?: number;
   oomKilled?: boolean;
+  /** Its init process (`State.Pid`): where a local container's cgroup and network counters are found (core/cgroup). */
+  pid?: number | null;
+  /** `HostConfig.CgroupParent`, for finding its cgroup without a pid. */
+  cgroupParent?: string | null;
+  /** `HostConfig.NetworkMode` ("host": it has no network counters of its own). */
+  networkMode?: string | null;
 }
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);

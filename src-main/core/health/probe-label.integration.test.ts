@@ -6,7 +6,7 @@ import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { realDocker, TEST_IMAGE, tmpDataDir, waitFor } from '../../test-support';
 import type { App } from '../app';
-import { LABEL_MANAGED, LABEL_PROBE, LABEL_PROJECT } from '../docker/create-options';
+import { LABEL_MANAGED, LABEL_PROBE, LABEL_PROJECT } from '@shared/labels';
 import { call, removeTestContainers, RUN, startApp, testLabels } from '../../test-support/docker-app';
 
 const docker = await realDocker();

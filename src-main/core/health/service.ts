@@ -4,7 +4,8 @@ import type { Alert, ContainerHealth, HealthReport, HealthSettings, HealthState 
 import { AppError } from '@shared/errors';
 import type { Bus } from '../bus';
 import { containerHandle } from '../docker/container-handle';
-import { parseProbeLabel, LABEL_MANAGED, LABEL_PROBE, type ProbeSpec } from '../docker/create-options';
+import { LABEL_MANAGED, LABEL_PROBE } from '@shared/labels';
+import { parseProbeLabel, type ProbeSpec } from '../docker/create-options';
 import type { Engine } from '../docker/engine-registry';
 import { detailFromInspect } from '../docker/container-to-contract';
 import type { DockerService } from '../docker/service';

@@ -1,7 +1,7 @@
 // The seam where admission control sits in the lifecycle gate: one synchronous admit-and-reserve
 // call per launch, start, unpause or restart, and a reservation the gate settles exactly once.
-// Today every request is admitted and nothing is held (admitAll); admission (core/admission) will
-// put its decide() and reservation ledger behind the same interface.
+// The app's gate gets admission control (core/admission/service.ts: decide() and the reservation
+// ledger); admitAll, which admits everything and holds nothing, is for gates built without it.
 import type { Actor, ContainerDetail, LaunchSpec } from '@shared/contract';
 import { log } from '../log';
 
@@ -41,7 +41,7 @@ export interface AdmissionGate {
 
 const NOTHING_HELD: Reservation = { bind: () => undefined, commit: () => undefined, release: () => undefined };
 
-/** Admits every request and reserves nothing: the gate's admission until admission control lands. */
+/** Admits every request and reserves nothing: a gate built without admission control (tests of the gate itself, benchmarks' baseline). */
 export const admitAll: AdmissionGate = { admitAndReserve: () => NOTHING_HELD };
 
 /**

@@ -31,8 +31,11 @@ export interface SamplerOptions {
   host?: ReturnType<typeof createHostSampler>;
   /** GPU tools; absent means no GPU sampling (e.g. unit tests of the host alone). */
   tools?: ToolPaths;
-  /** The Docker service's latest stats per running managed container. */
-  containers?: { latest(): ContainerStats[] };
+  /**
+   * The Docker service's stats per running managed container: `sample(ts)` when given is called once
+   * per tick (it reads local containers' cgroups then), else the latest streamed ones are taken.
+   */
+  containers?: { latest(): ContainerStats[]; sample?(ts: number): ContainerStats[] };
   /** For tests: environment of the tool processes. */
   toolEnv?: NodeJS.ProcessEnv;
   /** For tests: the first wait before relaunching a tool that died (default 1 s, doubling). */
@@ -94,13 +97,14 @@ export function createSampler(opts: SamplerOptions) {
     if (ticking) return undefined; // a slow tick never overlaps the next one
     ticking = true;
     try {
+      const ts = Date.now();
       const snapshot: MetricsSnapshot = {
-        ts: Date.now(),
+        ts,
         host: await host.sample(),
         gpus: gpu?.latest() ?? [],
         gpuSource: gpu?.status() ?? { tool: 'none', state: 'absent' },
         jetson: jetson?.latest() ?? null,
-        containers: opts.containers?.latest() ?? [],
+        containers: (opts.containers?.sample ? opts.containers.sample(ts) : opts.containers?.latest()) ?? [],
       };
       ring.push(snapshot);
       opts.bus.emit('metrics.snapshot', snapshot);

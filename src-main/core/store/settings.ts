@@ -94,6 +94,9 @@ export function createSettingsStore(rows: SettingsRepository, events: EventLog) 
         health: { ...current.health, ...patch.health },
         journal: { ...current.journal, ...patch.journal },
         backup: { ...current.backup, ...patch.backup },
+        catalog: { ...current.catalog, ...patch.catalog },
+        launch: { ...current.launch, ...patch.launch },
+        tiers: { ...current.tiers, ...patch.tiers, proxy: { ...current.tiers.proxy, ...patch.tiers?.proxy } },
       } as Settings;
       const h = next.health;
       if (h.cpuWarnPercent >= h.cpuCriticalPercent || h.memoryWarnPercent >= h.memoryCriticalPercent) {

@@ -8,6 +8,10 @@ import m005 from './005_events_coalesce';
 import m006 from './006_mask_secrets';
 import m007 from './007_engine_ids';
 import m008 from './008_container_desired_state';
+import m009 from './009_catalog';
+import m010 from './010_admission';
+import m011 from './011_tiers';
+import m012 from './012_launch_prefs';
 
 export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
   { version: 1, name: 'foundation', sql: m001 },
@@ -18,4 +22,8 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   { version: 6, name: 'mask_secrets', sql: m006 },
   { version: 7, name: 'engine_ids', sql: m007 },
   { version: 8, name: 'container_desired_state', sql: m008 },
+  { version: 9, name: 'catalog', sql: m009 },
+  { version: 10, name: 'admission', sql: m010 },
+  { version: 11, name: 'tiers', sql: m011 },
+  { version: 12, name: 'launch_prefs', sql: m012 },
 ];

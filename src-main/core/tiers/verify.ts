@@ -1,0 +1,55 @@
+// After a move, the container's own cgroup figures must show that memory really moved: warm keeps
+// its memory with the freezer FROZEN, hot runs THAWED (from cold its probe answers too; from warm the
+// thaw itself is the proof: the server resumes where it was paused, ready), cold has freed it
+// (its cgroup is gone or empty). Pure judgements over what the cgroup reader saw.
+import type { Tier } from '@shared/contract';
+import { formatBytes } from '@shared/units';
+
+/** A container's memory and freezer as its cgroup files tell them. */
+export interface CgroupMemory {
+  /** Bytes charged to the cgroup now (v1 memory.usage_in_bytes, v2 memory.current). */
+  usageBytes: number;
+  /** Peak charged since the cgroup was made (v1 memory.max_usage_in_bytes, v2 memory.peak); undefined where the kernel keeps none. */
+  peakBytes?: number;
+  /** Undefined where the freezer cannot be read. */
+  freezer?: 'thawed' | 'freezing' | 'frozen';
+}
+
+/**
+ * What the tier manager reads of a container's cgroup: null when the container has none (it is not
+ * running or paused: a stopped container's cgroup is removed).
+ */
+export interface CgroupView {
+  read(containerId: string): Promise<CgroupMemory | null>;
+}
+
+/** Memory counts as kept when at least this share of it is still charged (a frozen cgroup only loses what the kernel reclaims of its cache). */
+export const KEPT_SHARE = 0.9;
+
+export type Verdict = { ok: true; text: string } | { ok: false; text: string };
+
+/**
+ * Whether `after` (read after the move, `before` before it) shows the container at `to`:
+ * - hot: a cgroup, thawed (and, when coming from warm, its memory kept);
+ * - warm: a cgroup, frozen, its memory kept (≥ KEPT_SHARE of before);
+ * - cold: no cgroup, or nothing charged to it.
+ * Swap is judged by its own mover. The sentence says what was seen.
+ */
+export function verifyTier(to: Exclude<Tier, 'swap'>, before: CgroupMemory | null, after: CgroupMemory | null, from?: Tier): Verdict {
+  if (to === 'cold') {
+    if (!after || after.usageBytes === 0) return { ok: true, text: `cgroup gone: ${before ? formatBytes(before.usageBytes) : 'its memory'} freed` };
+    return { ok: false, text: `the container still has ${formatBytes(after.usageBytes)} charged to its cgroup after the stop` };
+  }
+  if (!after) return { ok: false, text: `the container has no cgroup: it is not running` };
+  const freezer = after.freezer === undefined ? 'unknown' : after.freezer.toUpperCase();
+  const keptOk = !before || after.usageBytes >= before.usageBytes * KEPT_SHARE;
+  const kept = before ? `${formatBytes(after.usageBytes)} of ${formatBytes(before.usageBytes)} kept` : `${formatBytes(after.usageBytes)} charged`;
+  if (to === 'warm') {
+    if (after.freezer !== 'frozen') return { ok: false, text: `the freezer is ${freezer}, not FROZEN` };
+    if (!keptOk) return { ok: false, text: `the paused container kept only ${kept}` };
+    return { ok: true, text: `freezer FROZEN, ${kept}` };
+  }
+  if (after.freezer !== undefined && after.freezer !== 'thawed') return { ok: false, text: `the freezer is ${freezer}, not THAWED` };
+  if (from === 'warm' && !keptOk) return { ok: false, text: `the resumed container kept only ${kept}` };
+  return { ok: true, text: `freezer ${freezer}, ${kept}` };
+}

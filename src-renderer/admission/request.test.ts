@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { checkFromLaunch, checkKey } from './request';
+
+describe('launch → admission.check input', () => {
+  it('takes what admission counts, as typed, and leaves the rest of the launch out', () => {
+    expect(
+      checkFromLaunch({ image: 'busybox:latest', project: 'research', memory: ' 16g ', cpus: '500m', gpus: 'all', ports: ['8888:8888'], env: ['A=1'], engine: 'local' }),
+    ).toEqual({ project: 'research', engine: 'local', memory: '16g', cpus: '500m', gpus: 'all', image: 'busybox:latest' });
+  });
+
+  it('leaves out the fields the form refuses, so the preview follows the rest', () => {
+    expect(checkFromLaunch({ image: 'busybox', memory: 'lots', cpus: '2', project: 'bad name' }, new Set(['memory', 'project']))).toEqual({
+      project: 'default',
+      cpus: '2',
+      image: 'busybox',
+    });
+    expect(checkFromLaunch({ image: '' })).toEqual({ project: 'default' });
+  });
+
+  it('adds the pull size a caller knows (a catalog entry), whole bytes only', () => {
+    expect(checkFromLaunch({ image: 'nvcr.io/nvidia/pytorch:25.12-py3' }, new Set(), 9_876_543_210)).toMatchObject({ pullBytes: 9_876_543_210 });
+    expect(checkFromLaunch({ image: 'x' }, new Set(), 1.5)).not.toHaveProperty('pullBytes');
+    expect(checkFromLaunch({ image: 'x' }, new Set(), -1)).not.toHaveProperty('pullBytes');
+  });
+
+  it('gives equal requests one key, whatever their key order, and different ones different keys', () => {
+    expect(checkKey({ project: 'a', memory: '1g', cpus: '2' })).toBe(checkKey({ cpus: '2', memory: '1g', project: 'a' }));
+    expect(checkKey({ project: 'a', memory: '1g' })).not.toBe(checkKey({ project: 'a', memory: '2g' }));
+    expect(checkKey({ project: 'a', memory: '1g' })).not.toBe(checkKey({ project: 'a', cpus: '1g' }));
+  });
+});
