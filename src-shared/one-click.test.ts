@@ -203,7 +203,7 @@ describe('oneClickSpec: tags and architectures', () => {
   it('refuses a tag the catalog does not know, listing the ones it does', () => {
     const e = refusal(() => oneClickSpec(pytorch, x86(0), {}, '99.99-py3'));
     expect(e.code).toBe('INVALID_INPUT');
-    expect(e.message).toContain('nvidia/pytorch has no tag "99.99-py3" in the catalog (its tags: 26.09-py3, 26.08-py3, 25.12-py3)');
+    expect(e.message).toBe('nvidia/pytorch has no tag "99.99-py3" in the catalog (its tags: 26.09-py3, 26.08-py3, 25.12-py3); if the tag is new, read the tags again from the registry (mlenv catalog tags nvidia/pytorch)');
   });
 
   it('never offers latest for a framework image, asked or not', () => {
@@ -211,6 +211,7 @@ describe('oneClickSpec: tags and architectures', () => {
     const only = refusal(() => oneClickSpec(onlyLatestFramework, x86(0)));
     expect(only.code).toBe('NOT_FOUND');
     expect(only.message).toContain('other than "latest"');
+    expect(only.message).toMatch(/: read its tags from the registry \(mlenv catalog tags [^ ]+\)$/);
   });
 
   it('takes latest for other images, and a tag of unknown architectures with a note', () => {

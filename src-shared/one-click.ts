@@ -85,7 +85,7 @@ export function chooseTag(image: CatalogImage, arch: Architecture, wanted?: stri
       const known = versions.map((x) => x.tag);
       throw new AppError(
         'INVALID_INPUT',
-        `${image.repository} has no tag "${wanted}" in the catalog${known.length ? ` (its tags: ${listed(known)})` : ''}; if the tag is new, read the tags again from the registry (mlenv catalog tags ${image.repository} --live)`,
+        `${image.repository} has no tag "${wanted}" in the catalog${known.length ? ` (its tags: ${listed(known)})` : ''}; if the tag is new, read the tags again from the registry (mlenv catalog tags ${image.repository})`,
       );
     }
     if (v.architectures.length && !builtFor(v)) {
@@ -102,7 +102,7 @@ export function chooseTag(image: CatalogImage, arch: Architecture, wanted?: stri
   const unknown = versions.find((v) => v.architectures.length === 0);
   if (unknown) return { tag: unknown.tag, notes: [unknownArch(unknown.tag)] };
   if (!versions.length) {
-    throw new AppError('NOT_FOUND', `the catalog knows no tag of ${image.repository}${image.framework ? ' other than "latest", which NVIDIA framework images do not have' : ''}: read its tags from the registry (mlenv catalog tags ${image.repository} --live)`);
+    throw new AppError('NOT_FOUND', `the catalog knows no tag of ${image.repository}${image.framework ? ' other than "latest", which NVIDIA framework images do not have' : ''}: read its tags from the registry (mlenv catalog tags ${image.repository})`);
   }
   const archs = [...new Set(versions.flatMap((v) => v.architectures))];
   throw new AppError('INVALID_INPUT', `no tag of ${image.repository} is built for this host's ${arch} (its tags are built for ${archs.join(', ')})`);

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AdmissionDecision, ProjectQuotaView } from '@shared/contract';
-import { buildCli, CLI, realDocker, tmpDataDir } from '../test-support';
+import { buildCli, CLI, realDocker, TEST_IMAGE, tmpDataDir } from '../test-support';
 import { DB_FILE } from '../core/store/db';
 
 const docker = await realDocker();
@@ -63,6 +63,22 @@ describe.skipIf(!docker)('mlenv admission / mlenv quota', () => {
       ['cli', ['gpu_memory: (policy) → dry_run']],
       ['cli', ['gpu_memory: dry_run → (policy)']],
     ]);
+  });
+
+  it('check --container previews the start of an existing managed container, and refuses resources given with it', async () => {
+    const dir = tmpDataDir();
+    const name = `mlenv-admission-check-${process.pid}`;
+    const c = await docker!.createContainer({ Image: TEST_IMAGE, name, Cmd: ['true'], Labels: { 'io.mlenv.managed': 'true', 'io.mlenv.project': 'ml' } });
+    try {
+      const r = await mlenv(['admission', 'check', '--container', name, '--json'], dir);
+      expect([0, 1]).toContain(r.code); // admitted or not, on this machine's figures: a decision either way
+      const d = JSON.parse(r.stdout) as AdmissionDecision;
+      expect(d.request).toMatchObject({ action: 'check', container: { id: c.id, name } });
+      const both = await mlenv(['admission', 'check', '--container', name, '--memory', '1g'], dir);
+      expect(both).toMatchObject({ code: 1, stderr: expect.stringContaining('give either a container to start or the resources of a launch, not both') });
+    } finally {
+      await c.remove({ force: true });
+    }
   });
 
   it('quota set / show / rm', async () => {

@@ -8,11 +8,23 @@ import { parse, UsageError } from './args';
 import { withCore } from './core';
 import { DATA_DIR_OPTION, printJson, table } from './docker-common';
 
-export const ADMISSION_USAGE =
-  'mlenv admission check [--memory 16g] [--cpus 4] [--gpus 1] [--image REF] [--pull-size 5g] [--project P] [--engine ID] [--json] | ' +
-  'mlenv admission mode [enforce|dry_run|audit] [--check ID] | mlenv admission policy [--json] | mlenv admission set KEY=VALUE… | ' +
-  'mlenv admission decisions [--outcome admitted|rejected|violation] [--project P] [--container C] [--limit N] [--json] | mlenv admission audit [--json]   (each with [--data-dir DIR])';
-export const QUOTA_USAGE = 'mlenv quota set <project> [--containers N|none] [--memory 16g|none] [--cpus 8|none] [--gpus N|none] | mlenv quota show [<project>] [--json] | mlenv quota rm <project>   (each with [--data-dir DIR])';
+export const ADMISSION_USAGE = [
+  'mlenv admission check [--memory 16g] [--cpus 4] [--gpus 1] [--image REF] [--pull-size 5g] [--project P] [--engine ID] [--json] [--data-dir DIR]',
+  'mlenv admission check --container <id|name> [--engine ID] [--json] [--data-dir DIR]   (the start of an existing container)',
+  'mlenv admission mode [enforce|dry_run|audit] [--data-dir DIR]',
+  'mlenv admission mode enforce|dry_run|audit|inherit --check ID [--data-dir DIR]   (one check’s mode; inherit: back to the policy mode)',
+  'mlenv admission policy [--json] [--data-dir DIR]',
+  'mlenv admission set KEY=VALUE… [--data-dir DIR]',
+  'mlenv admission decisions [--outcome admitted|rejected|violation] [--project P] [--container C] [--limit N] [--json] [--data-dir DIR]',
+  'mlenv admission audit [--json] [--data-dir DIR]',
+].join('\n  ');
+export const QUOTA_USAGE = [
+  'mlenv quota set <project> [--containers N|none] [--memory 16g|none] [--cpus 8|none] [--gpus N|none] [--json] [--data-dir DIR]',
+  'mlenv quota show [<project>] [--json] [--data-dir DIR]',
+  'mlenv quota rm <project> [--data-dir DIR]',
+].join('\n  ');
+const admissionUsage = (why?: string) => new UsageError(`${why ? `${why}; ` : ''}usage:\n  ${ADMISSION_USAGE}`);
+const quotaUsage = (why?: string) => new UsageError(`${why ? `${why}; ` : ''}usage:\n  ${QUOTA_USAGE}`);
 
 const STATUS = { pass: 'PASS', fail: 'FAIL', unknown: 'UNKNOWN' } as const;
 
@@ -86,7 +98,7 @@ export async function admission(argv: string[]): Promise<void> {
         json: { type: 'boolean' },
         ...DATA_DIR_OPTION,
       });
-      if (positionals.length) throw new UsageError(`unexpected ${positionals.join(' ')}: ${ADMISSION_USAGE}`);
+      if (positionals.length) throw admissionUsage(`unexpected ${positionals.join(' ')}`);
       let pullBytes: number | undefined;
       if (values['pull-size'] !== undefined) {
         try {
@@ -113,7 +125,7 @@ export async function admission(argv: string[]): Promise<void> {
     }
     case 'mode': {
       const { values, positionals } = parse(rest, { check: { type: 'string' }, ...DATA_DIR_OPTION });
-      if (positionals.length > 1) throw new UsageError(ADMISSION_USAGE);
+      if (positionals.length > 1) throw admissionUsage();
       const [mode] = positionals;
       if (mode === undefined) {
         if (values.check) throw new UsageError('--check needs a mode: mlenv admission mode audit --check gpu_memory');
@@ -133,7 +145,7 @@ export async function admission(argv: string[]): Promise<void> {
     }
     case 'policy': {
       const { values, positionals } = parse(rest, { json: { type: 'boolean' }, ...DATA_DIR_OPTION });
-      if (positionals.length) throw new UsageError(ADMISSION_USAGE);
+      if (positionals.length) throw admissionUsage(`unexpected ${positionals.join(' ')}`);
       const p = await withCore(values['data-dir'], { command: 'mlenv admission policy', readOnly: true }, (core) => core.call('admission.policy', {}));
       return void (values.json ? printJson(p) : process.stdout.write(formatPolicy(p)));
     }
@@ -145,7 +157,7 @@ export async function admission(argv: string[]): Promise<void> {
     }
     case 'decisions': {
       const { values, positionals } = parse(rest, { outcome: { type: 'string' }, project: { type: 'string' }, container: { type: 'string' }, limit: { type: 'string', default: '20' }, json: { type: 'boolean' }, ...DATA_DIR_OPTION });
-      if (positionals.length) throw new UsageError(ADMISSION_USAGE);
+      if (positionals.length) throw admissionUsage(`unexpected ${positionals.join(' ')}`);
       if (values.outcome && !(ADMISSION_OUTCOMES as readonly string[]).includes(values.outcome)) throw new UsageError(`--outcome ${values.outcome}: use ${ADMISSION_OUTCOMES.join(', ')}`);
       const limit = Number(values.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError(`--limit ${values.limit}: use 1 to 1000`);
@@ -168,13 +180,13 @@ export async function admission(argv: string[]): Promise<void> {
     }
     case 'audit': {
       const { values, positionals } = parse(rest, { json: { type: 'boolean' }, ...DATA_DIR_OPTION });
-      if (positionals.length) throw new UsageError(ADMISSION_USAGE);
+      if (positionals.length) throw admissionUsage(`unexpected ${positionals.join(' ')}`);
       const a = await withCore(values['data-dir'], { command: 'mlenv admission audit', readOnly: true }, (core) => core.call('admission.audit', { refresh: true }));
       if (values.json) return void printJson(a);
       return void process.stdout.write(a.findings.length ? a.findings.map((f) => `${f.kind.toUpperCase()}  ${f.sentence}\n`).join('') : 'Nothing running breaks the policy\n');
     }
     default:
-      throw new UsageError(sub ? `unknown admission command "${sub}": ${ADMISSION_USAGE}` : ADMISSION_USAGE);
+      throw admissionUsage(sub ? `unknown admission command "${sub}"` : undefined);
   }
 }
 
@@ -205,7 +217,7 @@ export async function quota(argv: string[]): Promise<void> {
   switch (sub) {
     case 'set': {
       const { values, positionals } = parse(rest, { containers: { type: 'string' }, memory: { type: 'string' }, cpus: { type: 'string' }, gpus: { type: 'string' }, json: { type: 'boolean' }, ...DATA_DIR_OPTION });
-      if (positionals.length !== 1) throw new UsageError(`one project: ${QUOTA_USAGE}`);
+      if (positionals.length !== 1) throw quotaUsage('name one project');
       const input: RequestInput<'admission.setQuota'> = { project: positionals[0]! };
       const containers = count('containers', values.containers);
       const gpus = count('gpus', values.gpus);
@@ -213,7 +225,7 @@ export async function quota(argv: string[]): Promise<void> {
       if (gpus !== undefined) input.gpus = gpus;
       if (values.memory !== undefined) input.memory = ceiling(values.memory);
       if (values.cpus !== undefined) input.cpus = ceiling(values.cpus);
-      if (Object.keys(input).length === 1) throw new UsageError(`say which ceiling: ${QUOTA_USAGE}`);
+      if (Object.keys(input).length === 1) throw quotaUsage('say which ceiling');
       const q = await withCore(values['data-dir'], { command: 'mlenv quota set', readOnly: false }, (core) => core.call('admission.setQuota', input));
       if (values.json) return void printJson(q);
       process.stdout.write(table(QUOTA_HEAD, [formatQuota(q)]));
@@ -222,7 +234,7 @@ export async function quota(argv: string[]): Promise<void> {
     }
     case 'show': {
       const { values, positionals } = parse(rest, { json: { type: 'boolean' }, ...DATA_DIR_OPTION });
-      if (positionals.length > 1) throw new UsageError(QUOTA_USAGE);
+      if (positionals.length > 1) throw quotaUsage();
       const all = await withCore(values['data-dir'], { command: 'mlenv quota show', readOnly: true }, (core) => core.call('admission.quotas', {}));
       const list = positionals[0] ? all.filter((q) => q.project === positionals[0]) : all;
       if (positionals[0] && !list.length) throw new Error(`project ${positionals[0]} has no quota`);
@@ -231,12 +243,12 @@ export async function quota(argv: string[]): Promise<void> {
     }
     case 'rm': {
       const { values, positionals } = parse(rest, { ...DATA_DIR_OPTION });
-      if (positionals.length !== 1) throw new UsageError(`one project: ${QUOTA_USAGE}`);
+      if (positionals.length !== 1) throw quotaUsage('name one project');
       const r = await withCore(values['data-dir'], { command: 'mlenv quota rm', readOnly: false }, (core) => core.call('admission.removeQuota', { project: positionals[0]! }));
       if (!r.removed) throw new Error(`project ${positionals[0]} has no quota`);
       return void process.stdout.write(`${positionals[0]}\n`);
     }
     default:
-      throw new UsageError(sub ? `unknown quota command "${sub}": ${QUOTA_USAGE}` : QUOTA_USAGE);
+      throw quotaUsage(sub ? `unknown quota command "${sub}"` : undefined);
   }
 }

@@ -1,48 +1,29 @@
-// `mlenv`: the command-line entry. Each command is a module of its own.
+// `mlenv`: the command-line entry. Each command is a module of its own (commands.ts).
 import { VERSION } from '../version';
-import { admission, ADMISSION_USAGE, quota, QUOTA_USAGE } from './admission';
-import { UsageError } from './args';
-import { catalog, CATALOG_USAGE } from './catalog';
-import { db, DB_USAGE } from './db';
-import { health, HEALTH_USAGE } from './health';
-import { launch, LAUNCH_USAGE } from './launch';
-import { rm, RM_USAGE, start, START_USAGE, stop, STOP_USAGE } from './lifecycle';
-import { logs, LOGS_USAGE } from './logs';
-import { models, MODELS_USAGE, select, SELECT_USAGE, tier, TIER_USAGE } from './models';
-import { ps, PS_USAGE } from './ps';
-import { serve, SERVE_USAGE } from './serve';
-import { stats, STATS_USAGE } from './stats';
-
-const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => Promise<void> }> = {
-  serve: { usage: SERVE_USAGE, run: serve },
-  ps: { usage: PS_USAGE, run: ps },
-  launch: { usage: LAUNCH_USAGE, run: launch },
-  logs: { usage: LOGS_USAGE, run: logs },
-  start: { usage: START_USAGE, run: start },
-  stop: { usage: STOP_USAGE, run: stop },
-  rm: { usage: RM_USAGE, run: rm },
-  health: { usage: HEALTH_USAGE, run: health },
-  stats: { usage: STATS_USAGE, run: stats },
-  db: { usage: DB_USAGE, run: db },
-  catalog: { usage: CATALOG_USAGE, run: catalog },
-  models: { usage: MODELS_USAGE, run: models },
-  tier: { usage: TIER_USAGE, run: tier },
-  select: { usage: SELECT_USAGE, run: select },
-  admission: { usage: ADMISSION_USAGE, run: admission },
-  quota: { usage: QUOTA_USAGE, run: quota },
-};
+import { asksForHelp, UsageError } from './args';
+import { COMMANDS, type Command } from './commands';
 
 const help = () =>
   `MLEnv Desktop ${VERSION}: GPU containers on your own machine.\n\nUsage:\n${Object.values(COMMANDS)
     .map((c) => `  ${c.usage}`)
     .join('\n')}\n  mlenv --version\n`;
 
+/** The command named `name`; an unknown name is a UsageError. */
+function commandNamed(name: string): Command {
+  if (!Object.hasOwn(COMMANDS, name)) throw new UsageError(`unknown command "${name}"; run mlenv --help`);
+  return COMMANDS[name]!;
+}
+/** One command's usage, as `mlenv <command> --help` (or -h) and `mlenv help <command>` print it. */
+const commandHelp = (c: Command) => `Usage:\n  ${c.usage}\n`;
+
 async function main(argv: string[]) {
   const [name, ...rest] = argv;
+  if (name === 'help' && rest.length === 1) return void process.stdout.write(commandHelp(commandNamed(rest[0]!)));
   if (!name || name === 'help' || name === '--help' || name === '-h') return void process.stdout.write(help());
   if (name === '--version' || name === 'version') return void process.stdout.write(`${VERSION}\n`);
-  const command = COMMANDS[name];
-  if (!command) throw new UsageError(`unknown command "${name}"; run mlenv --help`);
+  const command = commandNamed(name);
+  // Before the command parses anything: every command answers --help the same way, with its usage.
+  if (asksForHelp(rest)) return void process.stdout.write(commandHelp(command));
   await command.run(rest);
 }
 

@@ -5,9 +5,9 @@ import { DEFAULT_SETTINGS, type CatalogSettings } from '@shared/contract';
 import { createBus } from '../core/bus';
 import { createCatalogService } from '../core/catalog/service';
 import { createFileSecretStore } from '../core/docker/secrets';
-import type { StoredCatalogImage } from '../core/store/catalog';
-import { openDatabase } from '../core/store/db';
-import { createEventLog } from '../core/store/events';
+import { createCatalogRepository, type StoredCatalogImage } from '../core/store/catalog';
+import { openDatabase, openDatabaseForReading, openMemoryDatabase } from '../core/store/db';
+import { createEventLog, discardingJournal } from '../core/store/events';
 import { createRepositories } from '../core/store/repositories';
 import { fixedSettings } from '../core/store/settings';
 
@@ -33,6 +33,44 @@ export function testCatalog(dir: string, t0: number, settings: Partial<CatalogSe
   });
   catalog.status(); // the first use seeds the shipped catalog, as the app's first request does
   return { db, repositories, events, bus, secrets, clock, catalog, seen, dir };
+}
+
+/**
+ * The catalog service of a read-only core over `dir` (mlenv.db opened read-only, or an empty schema in
+ * memory where there is no file), wired as app.ts wires it: the journal discards, and the shipped
+ * catalog goes into a scratch database in memory when the stored catalog has no rows. Close with `close()`.
+ */
+export function readOnlyCatalog(dir: string, t0: number) {
+  const db = openDatabaseForReading(dir);
+  const repositories = createRepositories(db);
+  const scratchDbs: ReturnType<typeof openMemoryDatabase>[] = [];
+  const catalog = createCatalogService({
+    repository: repositories.catalog,
+    events: discardingJournal(createEventLog(db)),
+    bus: createBus(),
+    secrets: createFileSecretStore(path.join(dir, 'secrets.json')),
+    logins: repositories.registryLogins,
+    settings: fixedSettings({ ...DEFAULT_SETTINGS.catalog }),
+    readOnly: true,
+    scratch: () => {
+      const scratchDb = openMemoryDatabase();
+      scratchDbs.push(scratchDb);
+      return createCatalogRepository(scratchDb);
+    },
+    now: () => t0,
+    hostArchitecture: 'amd64',
+  });
+  return {
+    db,
+    repositories,
+    catalog,
+    /** How many times the service took its scratch repository. */
+    scratchTaken: () => scratchDbs.length,
+    close() {
+      db.close();
+      for (const d of scratchDbs) d.close();
+    },
+  };
 }
 
 /** A catalog row with everything a test does not care about filled in. */

@@ -41,7 +41,7 @@ export function DecisionPanel({ decision, testId, stale = false, preview = true 
 /**
  * The live admission preview of a launch: green / amber / red with every check's figures, asked
  * again as the request is edited and as the machine's load changes. For the launch form and the
- * one-click launch: pass `checkFromLaunch(launchInput, invalidFields, pullBytes)` (./request).
+ * one-click launch: pass `checkFromLaunch(launchInput, invalidFields, pull)` (./request).
  */
 export function AdmissionPreview({ request }: { request: CheckInput | undefined }) {
   const { decision, error, stale } = useAdmissionPreview(request);

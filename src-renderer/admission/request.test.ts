@@ -17,10 +17,14 @@ describe('launch → admission.check input', () => {
     expect(checkFromLaunch({ image: '' })).toEqual({ project: 'default' });
   });
 
-  it('adds the pull size a caller knows (a catalog entry), whole bytes only', () => {
-    expect(checkFromLaunch({ image: 'nvcr.io/nvidia/pytorch:25.12-py3' }, new Set(), 9_876_543_210)).toMatchObject({ pullBytes: 9_876_543_210 });
-    expect(checkFromLaunch({ image: 'x' }, new Set(), 1.5)).not.toHaveProperty('pullBytes');
-    expect(checkFromLaunch({ image: 'x' }, new Set(), -1)).not.toHaveProperty('pullBytes');
+  it('adds what a caller knows of the pull (a catalog plan): the image present, or its size in whole bytes', () => {
+    expect(checkFromLaunch({ image: 'nvcr.io/nvidia/pytorch:25.12-py3' }, new Set(), { imagePresent: false, pullBytes: 9_876_543_210 })).toMatchObject({ imagePresent: false, pullBytes: 9_876_543_210 });
+    expect(checkFromLaunch({ image: 'x' }, new Set(), { imagePresent: false, pullBytes: 1.5 })).not.toHaveProperty('pullBytes');
+    expect(checkFromLaunch({ image: 'x' }, new Set(), { imagePresent: false, pullBytes: -1 })).not.toHaveProperty('pullBytes');
+    expect(checkFromLaunch({ image: 'x' }, new Set(), { imagePresent: false, pullBytes: null })).toEqual({ project: 'default', image: 'x', imagePresent: false });
+    // A present image pulls nothing, whatever size is given.
+    expect(checkFromLaunch({ image: 'x' }, new Set(), { imagePresent: true, pullBytes: 5 })).toEqual({ project: 'default', image: 'x', imagePresent: true });
+    expect(checkFromLaunch({ image: 'x' })).not.toHaveProperty('imagePresent');
   });
 
   it('gives equal requests one key, whatever their key order, and different ones different keys', () => {

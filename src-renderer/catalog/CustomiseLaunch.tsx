@@ -17,6 +17,7 @@ export function CustomiseLaunch({ plan, onForgotten }: { plan: LaunchPlan; onFor
       title: `Customise ${plan.repository}:${plan.tag}`,
       initial: formFromInput(plan.input),
       locked: ['image', 'name'],
+      pull: { imagePresent: plan.pulled, pullBytes: plan.pullBytes },
       launch: async (input: LaunchInput) => {
         const { overrides, uncleared } = overridesFrom(plan.input, input);
         if (uncleared.length) throw new Error(`${uncleared.join(', ')}: a catalog launch cannot leave ${uncleared.length === 1 ? 'this' : 'these'} empty (the image's default would come back): enter a value.`);

@@ -30,7 +30,7 @@ export function NgcSignIn() {
     <form className="banner warning inline ngc-sign-in" role="note" onSubmit={(e) => void save(e)} data-testid="ngc-sign-in">
       <p>
         <strong>NGC sign-in required.</strong> This repository is gated: pulling it needs your NGC API key (nvapi-…, from ngc.nvidia.com → Setup → API Key).{' '}
-        {apiKeySet ? 'A key is stored; if pulls are still refused, store a new one.' : `Paste it here: it is stored for the catalog and as the ${registry} login (user $oauthtoken) under Settings → Registries.`}
+        {apiKeySet ? 'A key is stored; if pulls are still refused, store a new one.' : `Paste it here: it is stored for the catalog and as the ${registry} login (user $oauthtoken) under Settings → Registry credentials.`}
       </p>
       <div className="toolbar">
         <input type="password" autoComplete="off" aria-label="NGC API key" placeholder="nvapi-…" value={key} maxLength={8192} onChange={(e) => setKey(e.target.value)} />

@@ -8,7 +8,7 @@ import { FormActions } from '../components/FormActions';
 import { AdmissionPreview } from '../admission/AdmissionPreview';
 import { AdmissionRefusal } from '../admission/AdmissionRefusal';
 import { rejectedDecision } from '../admission/decision';
-import { checkFromLaunch } from '../admission/request';
+import { checkFromLaunch, type PullKnown } from '../admission/request';
 
 const LABELS: Record<Field, [string, string]> = {
   image: ['Image', 'busybox:latest or nvcr.io/nvidia/pytorch:25.12-py3'],
@@ -44,6 +44,8 @@ export interface LaunchPreset {
   locked: readonly Field[];
   /** Sends the launch instead of containers.launch; rejects with the sentence to show. */
   launch: (input: LaunchInput) => Promise<ContainerDetail>;
+  /** What the plan found of the pull (its image is locked): the admission preview counts it. */
+  pull?: PullKnown;
 }
 
 export function LaunchForm({ onLaunched, preset }: { onLaunched: (id: string) => void; preset?: LaunchPreset }) {
@@ -55,8 +57,8 @@ export function LaunchForm({ onLaunched, preset }: { onLaunched: (id: string) =>
   const { input, errors, dangerous } = useMemo(() => toLaunch(form, consents), [form, consents]);
   // Admission's live preview of this launch, from the fields the form accepts; none until something is filled in.
   const preview = useMemo(
-    () => (form.image.trim() || form.memory.trim() || form.cpus.trim() || form.gpus.trim() ? checkFromLaunch(input, new Set(Object.keys(errors))) : undefined),
-    [form.image, form.memory, form.cpus, form.gpus, input, errors],
+    () => (form.image.trim() || form.memory.trim() || form.cpus.trim() || form.gpus.trim() ? checkFromLaunch(input, new Set(Object.keys(errors)), preset?.pull) : undefined),
+    [form.image, form.memory, form.cpus, form.gpus, input, errors, preset?.pull],
   );
   const confirmed = dangerous.length > 0 && consents.allowedMounts === dangerousKey(dangerous);
   const [pull, setPull] = useState<PullProgress>();

@@ -1,4 +1,6 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
+import { AdmissionPreview } from '../admission/AdmissionPreview';
+import { checkFromLaunch } from '../admission/request';
 import { ImageHeader } from '../catalog/ImageHeader';
 import { LaunchControls } from '../catalog/LaunchControls';
 import { SafeMarkdown } from '../catalog/Markdown';
@@ -20,6 +22,8 @@ export function CatalogImage({ repository, customise }: { repository: string; cu
   const pulled = pulledTags(useImagesStore((s) => s.images), image?.pullName ?? repository);
   // Planned again when the engine gains a tag or the registry's tags arrive (sizes, architectures).
   const { plan, error: planError, replan } = useLaunchPlan(repository, selected, `${[...pulled].join()}|${tags?.fetchedAt}`);
+  // Admission's live preview of Launch: the plan's launch, with its pull (the image present, or its download size).
+  const preview = useMemo(() => (plan ? checkFromLaunch(plan.input, new Set(), { imagePresent: plan.pulled, pullBytes: plan.pullBytes }) : undefined), [plan]);
 
   if (error && !image) {
     return (
@@ -46,6 +50,7 @@ export function CatalogImage({ repository, customise }: { repository: string; cu
         {plan && (
           <>
             <RunLine plan={plan} />
+            {!customise && <AdmissionPreview request={preview} />}
             {!customise && <LaunchControls repository={repository} pullName={image.pullName} tag={plan.tag} />}
           </>
         )}

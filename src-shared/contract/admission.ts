@@ -94,7 +94,10 @@ export interface AdmissionRequestSummary {
   cpus: number | null;
   /** GPUs asked for: a count (-1 = all), or device ids; null when none. */
   gpus: { count: number; deviceIds: string[] | null } | null;
-  /** Bytes the pull would write; null when no pull is needed or its size is not known. */
+  /**
+   * Compressed bytes the pull downloads (the registry's size: config + layers); null when no pull is
+   * needed or its size is not known. The disk check counts their extraction on top (an estimate).
+   */
   pullBytes: number | null;
 }
 
@@ -265,8 +268,10 @@ const resources = {
   cpus: via(parseCpus).optional(),
   gpus: via(parseGpus).optional(),
   image: imageRef.optional(),
-  /** Bytes the image's pull would write (a catalog entry's size); omit when the image is present or its size unknown. */
+  /** Compressed bytes the image's pull downloads (a catalog entry's size); omit when the image is present or its size unknown. */
   pullBytes: z.number().int().min(0).max(2 ** 50).optional(),
+  /** The image is on the engine (true: nothing to pull) or not (false); omit when not known. */
+  imagePresent: z.boolean().optional(),
 };
 
 export const admissionCheckSchema = z
@@ -278,7 +283,7 @@ export const admissionCheckSchema = z
     container: containerRef.optional(),
   })
   .strict()
-  .refine((c) => !c.container || (c.memory === undefined && c.cpus === undefined && c.gpus === undefined && c.image === undefined && c.pullBytes === undefined), {
+  .refine((c) => !c.container || (c.memory === undefined && c.cpus === undefined && c.gpus === undefined && c.image === undefined && c.pullBytes === undefined && c.imagePresent === undefined), {
     message: 'give either a container to start or the resources of a launch, not both',
   });
 

@@ -409,6 +409,11 @@ export interface LaunchPlan {
   notes: string[];
   /** The image is on the engine already: launching pulls nothing. */
   pulled: boolean;
+  /**
+   * Compressed bytes the pull downloads (the catalog's size of the tag for the engine's architecture;
+   * may be an estimate, see CatalogVersion.sizeEstimated); null when pulled or when the size is unknown.
+   */
+  pullBytes: number | null;
   /** The overrides applied: the request's, else those remembered for the repository; null when none. */
   overrides: LaunchOverrides | null;
   /** The overrides are the ones remembered for this repository (the last Customise… launch). */

@@ -2,7 +2,7 @@
 // sentence and what to stop or lower; every mode; the ledger's reservations; the ranking.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ADMISSION_POLICY, type AdmissionCheckId, type AdmissionPolicySettings } from '@shared/contract';
-import { decide } from './decide';
+import { decide, pullDiskBytes } from './decide';
 import type { DecideInput, Demand, GpuFact, HostFacts, LedgerEntry, RunningContainer } from './facts';
 
 const MiB = 1024 ** 2;
@@ -359,28 +359,61 @@ describe('GPU checks', () => {
 });
 
 describe('disk check', () => {
+  const free = "100 GiB free on /var/lib/docker (Docker's data root); ";
   runCases([
-    { name: 'no pull size: the margin alone', input: input(), id: 'disk_free', status: 'pass', sentence: "100 GiB free on /var/lib/docker (Docker's data root); no pull size given (only the margin is checked) (at least 5 GiB must stay free)" },
+    { name: 'nothing known of the pull (the launch form): the margin alone', input: input(), id: 'disk_free', status: 'pass', sentence: `${free}image size unknown: only the margin is checked (at least 5 GiB must stay free)` },
+    { name: 'the image is on the engine: nothing to pull', input: input({ demand: demand({ imagePresent: true }) }), id: 'disk_free', status: 'pass', sentence: `${free}the image is on the engine: nothing to pull (at least 5 GiB must stay free)` },
     {
-      name: 'a pull that leaves less than the margin',
-      input: input({ demand: demand({ pullBytes: 98 * GiB }) }),
+      name: 'the image is missing and its size unknown: the margin alone, said so',
+      input: input({ demand: demand({ imagePresent: false }) }),
+      id: 'disk_free',
+      status: 'pass',
+      sentence: `${free}the image is not on the engine and its size is unknown: only the margin is checked (at least 5 GiB must stay free)`,
+    },
+    {
+      name: 'a pull that fits: the download and its extraction (2× the download)',
+      input: input({ demand: demand({ imagePresent: false, pullBytes: 9.5 * GiB }) }),
+      id: 'disk_free',
+      status: 'pass',
+      sentence: `${free}the pull needs about 28.5 GiB (a 9.5 GiB download, compressed, + about 19 GiB extracted) and would leave 71.5 GiB (at least 5 GiB must stay free)`,
+    },
+    {
+      name: 'a pull that leaves less than the margin: free some space',
+      input: input({ demand: demand({ pullBytes: 32 * GiB }) }),
       id: 'disk_free',
       status: 'fail',
-      sentence: "100 GiB free on /var/lib/docker (Docker's data root); the pull of 98 GiB would leave 2 GiB (at least 5 GiB must stay free)",
-      remedy: 'free 3 GiB on /var/lib/docker (docker image prune removes unused images)',
+      sentence: `${free}the pull needs about 96 GiB (a 32 GiB download, compressed, + about 64 GiB extracted) and would leave 4 GiB (at least 5 GiB must stay free)`,
+      remedy: 'free 1 GiB on /var/lib/docker (docker image prune removes unused images)',
     },
     {
       name: 'a pull larger than the disk: can never fit',
-      input: input({ demand: demand({ pullBytes: 600 * GiB }) }),
+      input: input({ demand: demand({ imagePresent: false, pullBytes: 200 * GiB }) }),
       id: 'disk_free',
       status: 'fail',
-      sentence: "100 GiB free on /var/lib/docker (Docker's data root); the pull of 600 GiB would leave 0 B (at least 5 GiB must stay free)",
+      sentence: `${free}the pull needs about 600 GiB (a 200 GiB download, compressed, + about 400 GiB extracted) and would leave 0 B (at least 5 GiB must stay free)`,
       remedy: "the disk holding /var/lib/docker is 500 GiB in all: move Docker's data root to a larger one",
       canNeverFit: true,
     },
+    { name: 'a size given for an image that is present counts nothing', input: input({ demand: demand({ imagePresent: true, pullBytes: 200 * GiB }) }), id: 'disk_free', status: 'pass', sentence: `${free}the image is on the engine: nothing to pull (at least 5 GiB must stay free)` },
     { name: 'starting a container pulls nothing', input: input({ demand: demand({ action: 'start', container: { id: 'a', name: 'a' } }) }), id: 'disk_free', status: 'pass', sentence: 'Nothing to pull' },
     { name: "Docker's data root not known", input: input({ host: host({ disk: null, diskWhy: "Docker's data root is not known yet" }) }), id: 'disk_free', status: 'unknown', sentence: "Free space on Docker's data root unknown: Docker's data root is not known yet" },
   ]);
+
+  it('a pull that can never fit: its figures, ranked first, and the refusal says so', () => {
+    const compressed = 200 * GiB;
+    const d = decide(input({ demand: asking(30 * GiB, { imagePresent: false, pullBytes: compressed }) }));
+    const disk = d.checks.find((c) => c.id === 'disk_free')!;
+    expect(pullDiskBytes(compressed)).toBe(600 * GiB);
+    expect(disk).toMatchObject({ status: 'fail', canNeverFit: true, observed: 100 * GiB, limit: 5 * GiB, after: 100 * GiB - 600 * GiB, unit: 'bytes' });
+    // Both never fit (30 GiB of memory on a 24 GiB machine, 600 GiB on a 500 GiB disk): in check order, memory first; both before what would fit later.
+    expect(d.checks.filter((c) => c.canNeverFit).map((c) => c.id)).toEqual(['memory_percent', 'memory_free', 'disk_free']);
+    expect(d.request.pullBytes).toBe(compressed);
+    const alone = decide(input({ demand: demand({ imagePresent: false, pullBytes: compressed }) }));
+    expect(alone.checks[0]!.id).toBe('disk_free');
+    expect(alone.summary).toBe(
+      `Refused: ${free}the pull needs about 600 GiB (a 200 GiB download, compressed, + about 400 GiB extracted) and would leave 0 B (at least 5 GiB must stay free); the disk holding /var/lib/docker is 500 GiB in all: move Docker's data root to a larger one`,
+    );
+  });
 });
 
 describe('project quota checks', () => {

@@ -436,18 +436,43 @@ function gpuChecks(demand: Demand, host: HostFacts, others: Holder[], heldBy: Re
   return out;
 }
 
+/**
+ * What a pull takes on Docker's data root per byte downloaded, beyond the download itself: layers are
+ * stored extracted, while registries report compressed (gzip) sizes — the manifest's config.size +
+ * Σ layers[].size; `docker image ls` shows the larger, extracted size (AWS ECR's DescribeImages
+ * documentation notes the same difference). gzip roughly halves the binaries, libraries and Python
+ * packages of ML images, so 2 is taken: an estimate, not a measurement, and the sentence says "about".
+ */
+export const EXTRACTED_PER_COMPRESSED_BYTE = 2;
+
+/**
+ * The disk a pull of `compressed` bytes (the registry's download size) needs: the download itself —
+ * the containerd image store (Docker Engine 29's default on a fresh install) keeps the compressed
+ * blobs next to the unpacked snapshots, and with overlay2 they wait in Docker's tmp folder until
+ * extracted — plus their extraction (EXTRACTED_PER_COMPRESSED_BYTE). An estimate: the exact extracted
+ * size is only known once the layers are unpacked.
+ */
+export const pullDiskBytes = (compressed: number): number => compressed * (1 + EXTRACTED_PER_COMPRESSED_BYTE);
+
 function diskCheck(demand: Demand, host: HostFacts, margin: number): Draft {
   if (demand.container) {
     return { id: 'disk_free', observed: host.disk?.freeBytes ?? null, limit: margin, after: host.disk?.freeBytes ?? null, unit: 'bytes', status: 'pass', sentence: 'Nothing to pull' };
   }
   const d = host.disk;
   if (!d) return unknownCheck('disk_free', 'bytes', `Free space on Docker's data root unknown: ${host.diskWhy ?? host.unknownWhy ?? 'not measured yet'}`);
-  const pull = demand.pullBytes ?? 0;
-  const after = d.freeBytes - pull;
-  const what = demand.pullBytes === null ? 'no pull size given (only the margin is checked)' : `the pull of ${bytes(pull)} would leave ${bytes(Math.max(0, after))}`;
+  // A pull counts only when the caller knew the image is missing and its size (a catalog launch); else the margin alone is checked, and the sentence says why.
+  const pull = demand.imagePresent === true || demand.pullBytes === null ? null : demand.pullBytes;
+  const need = pull === null ? 0 : pullDiskBytes(pull);
+  const after = d.freeBytes - need;
+  const what =
+    demand.imagePresent === true
+      ? 'the image is on the engine: nothing to pull'
+      : pull === null
+        ? `${demand.imagePresent === false ? 'the image is not on the engine and its size is unknown' : 'image size unknown'}: only the margin is checked`
+        : `the pull needs about ${bytes(need)} (a ${bytes(pull)} download, compressed, + about ${bytes(need - pull)} extracted) and would leave ${bytes(Math.max(0, after))}`;
   const sentence = `${bytes(d.freeBytes)} free on ${d.mount} (Docker's data root); ${what} (at least ${bytes(margin)} must stay free)`;
   if (after >= margin) return { id: 'disk_free', observed: d.freeBytes, limit: margin, after, unit: 'bytes', status: 'pass', sentence };
-  const neverFits = pull + margin > d.totalBytes;
+  const neverFits = need + margin > d.totalBytes;
   return {
     id: 'disk_free',
     observed: d.freeBytes,

@@ -16,12 +16,22 @@ export function specGpuClaim(spec: Pick<LaunchSpec, 'gpus' | 'env' | 'runtime'>,
   });
 }
 
-/** A launch (or a preview of one) of `spec` on `engine`; a launch without a memory limit counts `defaultMemory`. */
+/** A byte count as the caller gave it, else null: the pull size comes from outside the contract's schemas (a catalog entry), so it is checked here. */
+const byteCount = (n: number | null | undefined): number | null => (typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : null);
+
+/**
+ * A launch (or a preview of one) of `spec` on `engine`; a launch without a memory limit counts
+ * `defaultMemory`. `pullBytes` (the compressed download size) and `imagePresent` are what the caller
+ * knew of the pull before the gate (see PullFacts in ../lifecycle/admission.ts); an image known to be
+ * present pulls nothing, whatever size is given.
+ */
 export function launchDemand(
-  spec: Pick<LaunchSpec, 'image' | 'project' | 'memory' | 'cpus' | 'gpus' | 'env' | 'runtime' | 'name'>,
-  o: { engine: string; defaultMemory: number; defaultRuntime: string | null; pullBytes?: number | null; action?: 'launch' | 'check' },
+  spec: Pick<LaunchSpec, 'image' | 'project' | 'memory' | 'cpus' | 'gpus' | 'env' | 'runtime' | 'name'> & { pull?: LaunchSpec['pull'] },
+  o: { engine: string; defaultMemory: number; defaultRuntime: string | null; pullBytes?: number | null; imagePresent?: boolean; action?: 'launch' | 'check' },
 ): Demand {
   const memory = spec.memory ?? null;
+  // pull "always" pulls a present image again: what that downloads (only the layers that changed) is not known.
+  const present = spec.pull === 'always' && o.imagePresent === true ? undefined : o.imagePresent;
   return {
     action: o.action ?? 'launch',
     engine: o.engine,
@@ -33,7 +43,8 @@ export function launchDemand(
     memoryCounted: memory ?? o.defaultMemory,
     cpus: spec.cpus ?? null,
     gpus: specGpuClaim(spec, o.defaultRuntime),
-    pullBytes: o.pullBytes ?? null,
+    pullBytes: o.imagePresent === true ? null : byteCount(o.pullBytes),
+    ...(present !== undefined ? { imagePresent: present } : {}),
     newContainer: true,
   };
 }

@@ -100,7 +100,10 @@ export interface Demand {
   memoryCounted: number;
   cpus: number | null;
   gpus: GpuClaim | null;
+  /** The compressed bytes the image's pull downloads (the registry's size: config + layers); null when unknown or when nothing is pulled. */
   pullBytes: number | null;
+  /** What the caller knew before the gate: true, the image is on the engine (nothing to pull); false, it is not; absent, unknown. */
+  imagePresent?: boolean;
   /** false for a container already running or paused (unpause, restart of a running one): it is counted already. */
   newContainer: boolean;
 }

@@ -7,9 +7,9 @@ import type { Admission } from './service';
 
 export function withReadyFacts(lifecycle: Lifecycle, admission: Pick<Admission, 'ready'>): Lifecycle {
   return {
-    async launch(engine, spec, actor) {
+    async launch(engine, spec, actor, options) {
       await admission.ready(engine, !!spec.gpus);
-      return lifecycle.launch(engine, spec, actor);
+      return lifecycle.launch(engine, spec, actor, options);
     },
     async operate(engine, id, op, actor, timeoutSeconds) {
       await admission.ready(engine, true);

@@ -128,7 +128,7 @@ export function createAdmission(opts: AdmissionOptions) {
 
   function demandOf(r: AdmissionRequest, p: AdmissionPolicy): Demand {
     const o = { engine: r.engine.id, defaultMemory: p.thresholds.defaultMemoryBytes, defaultRuntime: running.defaultRuntime(r.engine.id) };
-    return r.action === 'launch' ? launchDemand(r.spec, o) : containerDemand(r.container, r.action, o);
+    return r.action === 'launch' ? launchDemand(r.spec, { ...o, ...r.pull }) : containerDemand(r.container, r.action, o);
   }
 
   /** The reservation an admitted request holds; every step is written to the ledger (and the decision's row). */
@@ -299,7 +299,7 @@ export function createAdmission(opts: AdmissionOptions) {
 
     /** What a launch (or the start of `input.container`) would get now; reserves and records nothing. */
     async check(
-      input: { engine?: string; project: string; memory?: number; cpus?: number; gpus?: DeviceRequest | null; image?: string; pullBytes?: number; container?: string },
+      input: { engine?: string; project: string; memory?: number; cpus?: number; gpus?: DeviceRequest | null; image?: string; pullBytes?: number; imagePresent?: boolean; container?: string },
       actor: Actor,
     ): Promise<AdmissionDecision> {
       const engine = engines.get(input.engine);
@@ -307,7 +307,7 @@ export function createAdmission(opts: AdmissionOptions) {
       const o = { engine: engine.id, defaultMemory: p.thresholds.defaultMemoryBytes, defaultRuntime: running.defaultRuntime(engine.id) };
       const demand = input.container
         ? containerDemand(await opts.inspect(engine, input.container), 'check', o)
-        : { ...launchDemand({ image: input.image ?? '', project: input.project, memory: input.memory, cpus: input.cpus, gpus: input.gpus ?? undefined }, { ...o, action: 'check', pullBytes: input.pullBytes }), image: input.image ?? null };
+        : { ...launchDemand({ image: input.image ?? '', project: input.project, memory: input.memory, cpus: input.cpus, gpus: input.gpus ?? undefined }, { ...o, action: 'check', pullBytes: input.pullBytes, imagePresent: input.imagePresent }), image: input.image ?? null };
       await ready(engine, demand.gpus !== null);
       return judge(engine, demand, actor, p, clock());
     },

@@ -20,6 +20,8 @@ import { FAKE_JUPYTER_TOKEN, pushJupyterImage, startRegistry } from '../../test-
 import type { App } from '../app';
 import { memlockMax, readEngineLimits } from '../docker/engine-limits';
 import { engineTransport } from '../docker/engine-registry';
+import { pullDiskBytes } from '../admission/decide';
+import { bytes } from '../admission/words';
 import { gpusAnswered } from './launch';
 
 const docker = await realDocker();
@@ -47,6 +49,8 @@ describe.skipIf(!docker)('catalog launch', () => {
     // The sampler's GPU source answers once (no nvidia-smi here: none), so the plan knows the GPUs.
     await waitFor(async () => gpusAnswered(await app!.sampler.tick()), 15_000, 'the GPU source to answer');
     await call(app, 'settings.update', { patch: { catalog: { registryMirror: `http://${registry.host}` }, launch: { projectDir } } });
+    // The catalog's size is nvcr.io's (over 10 GB); the mirror serves a small stand-in. The disk check audits, so that a small disk records its figures instead of refusing.
+    await call(app, 'admission.setPolicy', { patch: { checks: { disk_free: 'audit' } } });
     plan = await call(app, 'catalog.plan', { repository: 'nvidia/pytorch' });
     await pushJupyterImage(d, TEST_IMAGE, plan.image, registry.host, testLabels);
   }, 120_000);
@@ -61,6 +65,7 @@ describe.skipIf(!docker)('catalog launch', () => {
     expect(plan.repository).toBe('nvidia/pytorch');
     expect(plan.image).toBe(`${registry.host}/nvidia/pytorch:${plan.tag}`);
     expect(plan.pulled).toBe(false);
+    expect(plan.pullBytes).toBeGreaterThan(0);
     expect(plan.spec.gpus).toBeUndefined();
     expect(plan.notes).toContain('No NVIDIA GPU on this host: the container starts without GPUs.');
     expect(plan.notes.some((n) => n.startsWith(`${plan.image} is not on engine Local yet: Launch pulls it first`))).toBe(true);
@@ -88,6 +93,13 @@ describe.skipIf(!docker)('catalog launch', () => {
     expect(seen.at(-1)).toMatchObject({ done: true });
     expect(c).toMatchObject({ name: 'pytorch-1', state: 'running', image: plan.image, managed: true, project: 'my-proj', ipcMode: 'host', gpus: [] });
     expect(c.labels).toMatchObject({ 'io.mlenv.catalog': 'nvidia/pytorch', 'io.mlenv.project': 'my-proj', 'io.mlenv.managed': 'true' });
+    // Admission was told the pull: the catalog's download size, counted with its extraction against Docker's data root.
+    const [decision] = await call(app!, 'admission.decisions', { container: c.id, limit: 1 });
+    expect(decision!.request.pullBytes).toBe(plan.pullBytes);
+    const disk = decision!.checks.find((x) => x.id === 'disk_free')!;
+    expect(disk.sentence).toContain(`(a ${bytes(plan.pullBytes!)} download, compressed, + about ${bytes(2 * plan.pullBytes!)} extracted)`);
+    expect(disk.after).toBe(disk.observed! - pullDiskBytes(plan.pullBytes!));
+    expect(disk.status).toBe(disk.after! >= disk.limit! ? 'pass' : 'fail');
     expect(c.ulimits).toEqual([
       { Name: 'memlock', Soft: memlock, Hard: memlock },
       { Name: 'stack', Soft: 67108864, Hard: 67108864 },
@@ -117,6 +129,10 @@ describe.skipIf(!docker)('catalog launch', () => {
     const overrides = { name: 'my-torch', memory: '64m', cpus: '0.5', env: ['MODE=fast', 'HF_TOKEN=hf_secret'] };
     const c = await call(app!, 'catalog.launch', { repository: 'nvidia/pytorch', overrides, remember: true });
     expect(c).toMatchObject({ name: 'my-torch', state: 'running', memory: 64 * 1024 ** 2, nanoCpus: 500_000_000 });
+    // Pulled now: admission was told there is nothing to pull.
+    const [decision] = await call(app!, 'admission.decisions', { container: c.id, limit: 1 });
+    expect(decision!.request.pullBytes).toBeNull();
+    expect(decision!.checks.find((x) => x.id === 'disk_free')!.sentence).toContain('the image is on the engine: nothing to pull');
     const next = await call(app!, 'catalog.plan', { repository: 'nvidia/pytorch' });
     // The secret was not kept (secrets never go into the database), nor the name (the next launch takes a free one).
     expect(next).toMatchObject({ remembered: true, overrides: { memory: '64m', cpus: '0.5', env: ['MODE=fast'] }, spec: { memory: 64 * 1024 ** 2, name: 'pytorch-2' } });

@@ -133,11 +133,10 @@ export function createCatalogLauncher(opts: CatalogLauncherOptions) {
     const pulled = await opts.images.exists(engine, spec.image);
     const notes = [...made.notes];
     if (stored) notes.push(`These choices were remembered from your last Customise… launch of ${entry.repository}.`);
-    if (!pulled) {
-      const v = entry.versions.find((x) => x.tag === made.tag);
-      const size = v?.compressedSize ?? null;
-      notes.push(`${spec.image} is not on engine ${engine.name} yet: Launch pulls it first${size !== null ? ` (${v?.sizeEstimated ? 'about ' : ''}${formatBytes(size)} to download)` : ''}.`);
-    }
+    const v = entry.versions.find((x) => x.tag === made.tag);
+    // The download of the engine's architecture (its manifest's size), else the tag's size as the catalog lists it.
+    const pullBytes = pulled ? null : (v?.variants.find((x) => x.architecture === host.arch)?.compressedSize ?? v?.compressedSize ?? null);
+    if (!pulled) notes.push(`${spec.image} is not on engine ${engine.name} yet: Launch pulls it first${pullBytes !== null ? ` (${v?.sizeEstimated ? 'about ' : ''}${formatBytes(pullBytes)} to download)` : ''}.`);
     return {
       repository: entry.repository,
       tag: made.tag,
@@ -148,6 +147,7 @@ export function createCatalogLauncher(opts: CatalogLauncherOptions) {
       dockerRun: dockerRunLine(spec, { secretEnv: 'from-environment' }),
       notes,
       pulled,
+      pullBytes,
       overrides,
       remembered: stored !== undefined,
       entry,
@@ -169,11 +169,13 @@ export function createCatalogLauncher(opts: CatalogLauncherOptions) {
      * it is missing), records the launch among the recent ones (`catalog.recent` event) and, with
      * `remember`, keeps the request's overrides for the repository — without the container name (the
      * next launch takes the next free one) and without env entries whose names look secret, which never
-     * go into the database. Returns the container as inspected after its start.
+     * go into the database. Returns the container as inspected after its start. The gate's admission
+     * is told what the plan found of the pull (the image present, or its download size), so that its
+     * disk check counts the pull.
      */
     async launch(target: LaunchTarget, actor: Actor, remember = false): Promise<ContainerDetail> {
       const p = await plan(target);
-      const d = await opts.lifecycle.launch(p.engineRef, p.spec, actor);
+      const d = await opts.lifecycle.launch(p.engineRef, p.spec, actor, { pull: { imagePresent: p.pulled, pullBytes: p.pullBytes } });
       const at = now();
       if (remember && target.overrides) {
         const { env, name: _name, ...rest } = target.overrides;

@@ -4,14 +4,16 @@
 // nothing listening) leaves the catalog as it was, says "offline" with one sentence and is journaled;
 // tags from NGC's tag list and from a registry through the token flow; gated images; the API key kept
 // out of the database; custom images; export → import and a refused import. The clock is the test's.
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CatalogDocument, CatalogStatus } from '@shared/contract';
 import { AppError } from '@shared/errors';
 import { tmpDataDir } from '../../test-support';
-import { testCatalog } from '../../test-support/catalog';
+import { catalogEntry, readOnlyCatalog, testCatalog } from '../../test-support/catalog';
+import { DB_FILE, openDatabase } from '../store/db';
 import { startNgcReplay, type NgcReplay, type ReplayFault } from '../../test-support/ngc-replay';
 import { SEED_AS_OF, SEED_ENTRIES } from './seed';
 
@@ -55,6 +57,52 @@ describe('seed at first start', () => {
     first.db.close();
     const again = testCatalog(dir, T0 + HOUR, { ngcApiUrl: replay.url });
     expect(again.catalog.exportDocument()).toEqual({ ...before, exportedAt: T0 + HOUR });
+  });
+});
+
+describe('a read-only core (the read-only CLI commands) writes no seed', () => {
+  const digest = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+  it('no mlenv.db yet: the shipped catalog is read from memory and no file is created', async () => {
+    const dir = tmpDataDir();
+    const r = readOnlyCatalog(dir, T0);
+    expect(r.catalog.status()).toMatchObject({ dataSource: 'seed', images: SEED_ENTRIES.size, dataAsOf: SEED_AS_OF });
+    expect(r.catalog.search({ text: 'pytorch', limit: 1, offset: 0 }).hits[0]).toMatchObject({ repository: 'nvidia/pytorch', source: 'seed' });
+    expect((await r.catalog.get('nvidia/pytorch')).latestTag).toBe(SEED_ENTRIES.get('nvidia/pytorch')!.latestTag);
+    r.close();
+    expect(existsSync(path.join(dir, DB_FILE))).toBe(false);
+  });
+
+  it('an mlenv.db whose catalog was never seeded: the shipped catalog is read, the file is left byte for byte as it was', async () => {
+    const dir = tmpDataDir();
+    openDatabase(dir).close();
+    const file = path.join(dir, DB_FILE);
+    const before = digest(file);
+    const r = readOnlyCatalog(dir, T0);
+    expect((await r.catalog.get('nvidia/pytorch')).repository).toBe('nvidia/pytorch');
+    expect(r.catalog.categories().length).toBeGreaterThan(0);
+    expect(r.repositories.catalog.count()).toBe(0); // the stored catalog is still empty
+    expect(r.scratchTaken()).toBe(1);
+    r.close();
+    expect(digest(file)).toBe(before);
+  });
+
+  it('a seeded catalog is read as stored, the images the user added included', async () => {
+    const dir = tmpDataDir();
+    const w = testCatalog(dir, T0);
+    w.repositories.catalog.put([catalogEntry('127.0.0.1:5000/team/tool', { source: 'custom' })]);
+    w.db.close();
+    const r = readOnlyCatalog(dir, T0);
+    expect((await r.catalog.get('127.0.0.1:5000/team/tool')).source).toBe('custom');
+    expect(r.catalog.status().images).toBe(SEED_ENTRIES.size + 1);
+    expect(r.scratchTaken()).toBe(0);
+    r.close();
+  });
+
+  it('refuses what would write, in one sentence', () => {
+    const r = readOnlyCatalog(tmpDataDir(), T0);
+    expect(() => r.catalog.refresh({})).toThrow("refreshing the catalog needs the app's own core; this one only reads.");
+    r.close();
   });
 });
 
@@ -226,6 +274,13 @@ describe('tags', () => {
     expect(JSON.stringify(t.events.recent(500))).not.toContain('nvapi-test-key');
     expect(t.catalog.clearApiKey()).toEqual({ removed: true });
     expect(t.catalog.status().apiKeySet).toBe(false);
+  });
+
+  it('a registry that refuses the sign-in: where to add a login, by the Settings section’s own title', async () => {
+    const t = setup({ registryMirror: replay.url });
+    replay.fault('/proxy_auth', 'unauthorized');
+    const refused = await t.catalog.tags('nvidia/pytorch', true);
+    expect(refused.warning).toBe(`Registry ${replay.host} requires a sign-in for nvidia/pytorch: add a login for ${replay.host} in Settings → Registry credentials.`);
   });
 
   it('a failed read answers what was stored, with the sentence, and writes nothing', async () => {

@@ -61,6 +61,12 @@ export interface CatalogServiceDeps {
   settings: SettingsSlice<CatalogSettings>;
   /** A read-only core: nothing is seeded, fetched into the store or journaled. */
   readOnly?: boolean;
+  /**
+   * For a read-only core: a catalog repository of its own in memory (an empty database of the schema),
+   * taken on first use when `repository` has no catalog rows (a data folder whose catalog was never
+   * seeded), so that the shipped catalog is read from there and nothing is written to `repository`.
+   */
+  scratch?: () => CatalogRepository;
   /** ms since epoch (tests pass their own). */
   now?: () => number;
   /** This host's architecture (OCI name); default from process.arch. */
@@ -71,7 +77,9 @@ type SearchInput = z.output<typeof catalogSearchSchema>;
 type AddInput = z.output<typeof catalogAddSchema>;
 
 export function createCatalogService(deps: CatalogServiceDeps) {
-  const { repository: repo, bus } = deps;
+  const { bus } = deps;
+  /** The stored catalog; for a read-only core over a catalog never seeded, the shipped one in `deps.scratch` (ensureSeeded). */
+  let repo = deps.repository;
   const now = deps.now ?? Date.now;
   const readOnly = deps.readOnly === true;
   const host = deps.hostArchitecture === undefined ? hostArchitecture() : deps.hostArchitecture;
@@ -104,15 +112,20 @@ export function createCatalogService(deps: CatalogServiceDeps) {
     },
   };
 
-  let seeded = readOnly;
+  let seeded = false;
   /**
    * The first use after a first start (or a new shipped catalog) writes the seed rows; rows NGC or the
    * user wrote are left alone. On first use, not when the core is built: building a core writes nothing.
+   * A read-only core writes no seed: where the stored catalog has no rows at all it reads the shipped
+   * one from its scratch repository (in memory) instead; stored rows, even of an older seed, are read as they are.
    */
   function ensureSeeded(): void {
     if (seeded) return;
     seeded = true;
-    if (repo.meta.get(META.seedVersion) === SEED_VERSION) return;
+    if (readOnly) {
+      if (!deps.scratch || repo.count() > 0) return;
+      repo = deps.scratch();
+    } else if (repo.meta.get(META.seedVersion) === SEED_VERSION) return;
     const t = now();
     repo.write(() => {
       repo.put([...SEED_ENTRIES.values()].filter((e) => (repo.get(e.resourceId)?.source ?? 'seed') === 'seed').map((e) => seedImage(e, t)));
@@ -192,7 +205,7 @@ export function createCatalogService(deps: CatalogServiceDeps) {
         return `NGC sign-in required for ${image.repository}: store your NGC API key (nvapi-…) in Settings → Catalog, or run \`mlenv catalog api-key\`${apiKey() ? ' (the stored key was refused)' : ''}.`;
       }
       const t = registryTarget(image);
-      return `Registry ${t.host} requires a sign-in for ${pathOf(image)}: add a login for ${t.host} in Settings → Registries${t.credentials ? ' (the stored login was refused)' : ''}.`;
+      return `Registry ${t.host} requires a sign-in for ${pathOf(image)}: add a login for ${t.host} in Settings → Registry credentials${t.credentials ? ' (the stored login was refused)' : ''}.`;
     }
     if (e instanceof CatalogFetchError) return e.message;
     return `the catalog could not be read: ${(e as Error)?.message ?? String(e)}`;

@@ -11,6 +11,7 @@ export type { CgroupMemory, CgroupReading } from './figures';
 export type { FreezerState } from './parse';
 export { locateContainerCgroup, type CgroupDirs, type LocatedCgroup } from './locate';
 export { createContainerStats, runsOnThisKernel, type ContainerStatsSource } from './container-stats';
+export { reclaimAll, swapLimit, writeCgroupFile, type ReclaimOptions, type ReclaimReport, type ReclaimStep, type SwapLimit, type WriteCgroupFile } from './reclaim';
 
 /** A container id, or its id with its init pid (`State.Pid`, the surest way to its cgroup). */
 type Ref = string | ContainerRef;

@@ -129,6 +129,20 @@ function locateByLayout(id: string, mounts: CgroupMount[], version: 1 | 2, root:
 }
 
 /**
+ * The cgroup mounts, parsed once per root: mountinfo grows with every running container's overlay
+ * and shm mounts, while the cgroup mounts themselves change only when the host is set up anew (a
+ * locate that finds nothing reads them again).
+ */
+const mountsCache = new Map<string, CgroupMount[]>();
+function cgroupMounts(root: string, fresh: boolean): CgroupMount[] {
+  const known = fresh ? undefined : mountsCache.get(root);
+  if (known) return known;
+  const mounts = parseCgroupMounts(readText(`${root}/proc/self/mountinfo`) ?? '');
+  mountsCache.set(root, mounts);
+  return mounts;
+}
+
+/**
  * Finds the cgroup of container `id` (the full 64-hex id). With `pid` (its `State.Pid`, > 0) from
  * /proc/<pid>/cgroup and mountinfo, else (or when that fails) by Docker's layouts (file comment).
  * Throws AppError INVALID_INPUT for an id that is not a full id, NOT_FOUND when no cgroup of it
@@ -137,12 +151,16 @@ function locateByLayout(id: string, mounts: CgroupMount[], version: 1 | 2, root:
 export function locateContainerCgroup(id: string, pid?: number | null, opts: LocateOptions = {}): LocatedCgroup {
   if (!FULL_ID.test(id)) throw new AppError('INVALID_INPUT', `"${id.slice(0, 80)}" is not a full container id (64 hex digits)`);
   const root = opts.root ?? '';
-  const mounts = parseCgroupMounts(readText(`${root}/proc/self/mountinfo`) ?? '');
-  const version = cgroupVersion(mounts);
-  if (!version) throw new AppError('NOT_FOUND', `no cgroup filesystem is mounted here, so container ${id.slice(0, 12)} cannot be read from its cgroup`);
   const hasPid = typeof pid === 'number' && Number.isInteger(pid) && pid > 0;
-  const byPid = hasPid ? locateByPid(id, pid, mounts, version, root) : null;
-  const cgroup = byPid ?? locateByLayout(id, mounts, version, root, opts.cgroupParent);
-  if (!cgroup) throw new AppError('NOT_FOUND', `no cgroup of container ${id.slice(0, 12)} here (cgroup v${version}): it is not running on this machine, or runs in a cgroup this process cannot see`);
-  return { cgroup, via: byPid ? 'pid' : 'layout', netDev: byPid && existsSync(`${root}/proc/${pid}/net/dev`) ? `${root}/proc/${pid}/net/dev` : null };
+  let version: 1 | 2 | null = null;
+  for (const fresh of [false, true]) {
+    const mounts = cgroupMounts(root, fresh);
+    version = cgroupVersion(mounts);
+    if (!version) continue;
+    const byPid = hasPid ? locateByPid(id, pid, mounts, version, root) : null;
+    const cgroup = byPid ?? locateByLayout(id, mounts, version, root, opts.cgroupParent);
+    if (cgroup) return { cgroup, via: byPid ? 'pid' : 'layout', netDev: byPid && existsSync(`${root}/proc/${pid}/net/dev`) ? `${root}/proc/${pid}/net/dev` : null };
+  }
+  if (!version) throw new AppError('NOT_FOUND', `no cgroup filesystem is mounted here, so container ${id.slice(0, 12)} cannot be read from its cgroup`);
+  throw new AppError('NOT_FOUND', `no cgroup of container ${id.slice(0, 12)} here (cgroup v${version}): it is not running on this machine, or runs in a cgroup this process cannot see`);
 }

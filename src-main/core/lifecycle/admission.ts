@@ -14,9 +14,24 @@ interface RequestBase {
   engine: { id: string; name: string };
 }
 
-/** What asks to be admitted: a launch's validated spec, or the container as inspected just before it is started, unpaused or restarted. */
+/**
+ * What the caller of a launch knew of its pull before calling the gate. The gate decides before its
+ * first await, so it cannot ask the engine whether the image is there; a caller that looked says so
+ * (the catalog's one-click launch: whether the tag is on the engine, and the catalog's compressed size
+ * for the engine's architecture). Absent (the launch form): unknown, and admission checks only the
+ * disk margin. Facts from just before the gate: the image may come or go meanwhile, and the size is the
+ * registry's, so admission counts it as an estimate.
+ */
+export interface PullFacts {
+  /** The image is on the engine: nothing to pull. */
+  imagePresent: boolean;
+  /** Compressed bytes the pull downloads (the manifest's config.size + Σ layers[].size); null or absent when unknown. */
+  pullBytes?: number | null;
+}
+
+/** What asks to be admitted: a launch's validated spec (with what its caller knew of the pull), or the container as inspected just before it is started, unpaused or restarted. */
 export type AdmissionRequest =
-  | (RequestBase & { action: 'launch'; spec: LaunchSpec })
+  | (RequestBase & { action: 'launch'; spec: LaunchSpec; pull?: PullFacts })
   | (RequestBase & { action: 'start' | 'unpause' | 'restart'; container: ContainerDetail });
 
 /** What an admitted request holds until the gate settles it. */

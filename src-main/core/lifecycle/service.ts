@@ -14,12 +14,17 @@ import { buildCreateOptions } from '../docker/create-options';
 import type { Engine } from '../docker/engine-registry';
 import { engineMessage, toAppError } from '../docker/errors';
 import type { Images } from '../docker/images';
-import { admitAll, settledOnce, type AdmissionGate, type AdmissionRequest, type Reservation } from './admission';
+import { admitAll, settledOnce, type AdmissionGate, type AdmissionRequest, type PullFacts, type Reservation } from './admission';
 import { createInFlight } from './in-flight';
 import { checkLaunch } from './launch-checks';
 
 /** The gate's operations on a container that exists. */
 export type GateOp = 'start' | 'unpause' | 'restart';
+
+/** What a caller of launch may add to the spec: what it knew of the pull (PullFacts); not part of the contract's request, so no remote caller sets it. */
+export interface LaunchOptions {
+  pull?: PullFacts;
+}
 
 export function createLifecycle(opts: { bus: Bus; images: Images; containers: Containers; admission?: AdmissionGate }) {
   const { bus, images, containers } = opts;
@@ -44,9 +49,10 @@ export function createLifecycle(opts: { bus: Bus; images: Images; containers: Co
      * source, a dangerous mount not allowed), CONFLICT (a launch of the same name under way, the name
      * or a port taken), ADMISSION_REJECTED (from admission), NOT_FOUND (no such image and pull
      * "never"), and the engine's own failures typed by toAppError. A container that was created but
-     * could not start is removed, so it does not hold its name.
+     * could not start is removed, so it does not hold its name. `options.pull`: what the caller knew
+     * of the pull (admission's disk check counts it); absent, only the disk margin is checked.
      */
-    async launch(engine: Engine, spec: LaunchSpec, actor: Actor): Promise<ContainerDetail> {
+    async launch(engine: Engine, spec: LaunchSpec, actor: Actor, options: LaunchOptions = {}): Promise<ContainerDetail> {
       const label = spec.name ?? spec.image;
       let doing = `launch ${label}`;
       let containerId: string | undefined;
@@ -60,7 +66,7 @@ export function createLifecycle(opts: { bus: Bus; images: Images; containers: Co
       let entered: ReturnType<typeof enter>;
       try {
         dangerous = checkLaunch(engine, spec);
-        entered = enter(engine, spec.name, { action: 'launch', actor, engine: { id: engine.id, name: engine.name }, spec }, `the launch of ${label}`);
+        entered = enter(engine, spec.name, { action: 'launch', actor, engine: { id: engine.id, name: engine.name }, spec, ...(options.pull ? { pull: options.pull } : {}) }, `the launch of ${label}`);
       } catch (e) {
         return refuse(e);
       }

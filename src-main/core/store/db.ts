@@ -62,11 +62,7 @@ function journalModeFixes(db: Db, dataDir: string): void {
 export function openDatabaseForReading(dataDir: string, nativeBinding?: string): Db {
   const file = path.join(dataDir, DB_FILE);
   const options = nativeBinding ? { nativeBinding } : {};
-  if (!existsSync(file)) {
-    const empty = new Database(':memory:', options);
-    migrate(empty);
-    return empty;
-  }
+  if (!existsSync(file)) return openMemoryDatabase(nativeBinding);
   let db: Db;
   try {
     db = new Database(file, { ...options, readonly: true, fileMustExist: true });
@@ -81,6 +77,13 @@ export function openDatabaseForReading(dataDir: string, nativeBinding?: string):
   }
   openDatabase(dataDir, nativeBinding).close();
   return openDatabaseForReading(dataDir, nativeBinding);
+}
+
+/** An empty database of this schema in memory: whatever is written to it never reaches a file. */
+export function openMemoryDatabase(nativeBinding?: string): Db {
+  const db = new Database(':memory:', nativeBinding ? { nativeBinding } : {});
+  migrate(db);
+  return db;
 }
 
 export function migrate(db: Db): void {

@@ -54,6 +54,8 @@ import { hostSwapFacts, hostSwapTotal, swapSupport } from './swap';
 import type { CgroupView } from './verify';
 
 const inRam = (t: Tier) => t === 'hot' || t === 'warm';
+/** A move that holds RAM it did not hold before while it runs: into the RAM tier, or cold → swap (loaded, then pushed out). */
+const passesRam = (from: Tier, to: Tier) => !inRam(from) && (inRam(to) || (from === 'cold' && to === 'swap'));
 const TIER_ORDER: Tier[] = ['hot', 'warm', 'swap', 'cold'];
 
 export interface TierManagerDeps {
@@ -294,13 +296,13 @@ export function createTierManager(deps: TierManagerDeps) {
     };
   }
 
-  /** The planner's view: every model where it is, and the RAM promised to promotions under way. */
+  /** The planner's view: every model where it is, and the RAM promised to promotions under way (and to a cold model loading on its way to swap). */
   function view(): { models: ModelState[]; reservedBytes: number } {
     const models: ModelState[] = [];
     let reservedBytes = 0;
     for (const e of entries.values()) {
       models.push(stateOf(e));
-      if (e.job && inRam(e.job.job.to) && !inRam(e.job.job.from)) reservedBytes += footprint(e);
+      if (e.job && passesRam(e.job.job.from, e.job.job.to)) reservedBytes += footprint(e);
     }
     return { models, reservedBytes };
   }
@@ -465,10 +467,6 @@ export function createTierManager(deps: TierManagerDeps) {
           null,
         );
       }
-      if (job.to === 'swap' || job.from === 'swap') {
-        // Only reached where swapSupport says yes; no mover here pushes pages out yet.
-        throw new MoveFailure(`moves into or out of swap are not implemented: ${swap().reason}`, 'UNSUPPORTED', false, e.containerId, null);
-      }
       const r = await runMove(moveDeps, { name: e.name, spec: e.spec, launch: e.launch, containerId: e.containerId }, job.from, job.to, () => {
         job.state = 'verifying';
         saveJob(job);
@@ -479,7 +477,7 @@ export function createTierManager(deps: TierManagerDeps) {
       setTier(e, job.to);
       // The footprint: the container's peak since it started, once it has loaded.
       const peak = r.after?.peakBytes ?? r.before?.peakBytes;
-      if (peak !== undefined && (job.to === 'hot' || job.to === 'warm' || inRam(job.from))) e.measuredBytes = Math.max(e.measuredBytes ?? 0, peak);
+      if (peak !== undefined && (job.to !== 'cold' || inRam(job.from))) e.measuredBytes = Math.max(e.measuredBytes ?? 0, peak);
       job.state = 'done';
       job.memoryBeforeBytes = r.before?.usageBytes ?? (job.from === 'cold' ? 0 : null);
       job.memoryAfterBytes = r.after?.usageBytes ?? (job.to === 'cold' ? 0 : null);
@@ -652,9 +650,11 @@ export function createTierManager(deps: TierManagerDeps) {
     if (e.job) throw new AppError('CONFLICT', `a move of ${name} (${e.job.job.from} → ${e.job.job.to}, job ${e.job.job.id}) is under way`);
     if (e.tier === to) throw new AppError('CONFLICT', `${name} is ${to} already`);
     if ((to === 'swap' || e.tier === 'swap') && !swap().supported) throw new AppError('UNSUPPORTED', `the swap tier is not available: ${swap().reason}`);
+    // Paused either way; only running brings a swapped-out model's pages back.
+    if (e.tier === 'swap' && to === 'warm') throw new AppError('CONFLICT', `${name} is in swap: its pages come back only as it runs, so it moves to hot (or cold), not to warm`);
     if (e.holds > 0 && !isPromotion(e.tier, to)) throw new AppError('CONFLICT', `${name} is serving ${e.holds} request${e.holds === 1 ? '' : 's'}: it can leave the ${e.tier} tier when they end`);
     const fp = footprint(e);
-    if (inRam(to) && !inRam(e.tier)) {
+    if (passesRam(e.tier, to)) {
       const v = view();
       const used = v.models.reduce((s, m) => s + (inRam(m.tier) ? m.footprintBytes : 0), 0) + v.reservedBytes;
       const budget = limits.ramBudgetBytes - limits.safetyMarginBytes;
@@ -664,7 +664,7 @@ export function createTierManager(deps: TierManagerDeps) {
       if (used + fp > budget) {
         throw new AppError(
           'CONFLICT',
-          `${name} does not fit the RAM tier now: it needs ${formatBytes(fp)}, and ${formatBytes(used)} of the ${formatBytes(budget)} usable (${formatBytes(limits.ramBudgetBytes)} budget less the ${formatBytes(limits.safetyMarginBytes)} margin) is taken; move a model out first, or use ensure, which evicts`,
+          `${name} does not fit the RAM tier now: it needs ${formatBytes(fp)}${to === 'swap' ? ' while it loads, before it is pushed to swap' : ''}, and ${formatBytes(used)} of the ${formatBytes(budget)} usable (${formatBytes(limits.ramBudgetBytes)} budget less the ${formatBytes(limits.safetyMarginBytes)} margin) is taken; move a model out first, or use ensure, which evicts`,
           { neededBytes: fp, usedBytes: used, usableBytes: budget },
         );
       }

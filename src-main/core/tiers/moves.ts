@@ -2,13 +2,20 @@
 // a container use more (launch, start, unpause) goes through the lifecycle gate and so through
 // admission; pause and stop use the containers service. Every move ends by verifying, from the
 // container's own cgroup figures, that memory really moved (verify.ts).
+//
+// Into swap (cgroup v2 only; swap.ts says why not v1): the container is paused first, then its
+// memory is pushed out through memory.reclaim. Freezing first, not reclaiming while it runs: a
+// running server touches its pages and faults them straight back in while the kernel pushes them
+// out, so the reclaim would work against it and the figures read afterwards would not show where its
+// memory stays; reclaim takes a cgroup's pages off its LRU lists whether its tasks are frozen or not.
+// Out of swap is a thaw through the gate, as from warm: the pages come back as the server touches them.
 import type { ContainerDetail, LaunchSpec, ModelSpec, Tier } from '@shared/contract';
 import { AppError, isAppError, type ErrorCode } from '@shared/errors';
 import type { Containers } from '../docker/containers';
 import type { Engine } from '../docker/engine-registry';
 import type { Lifecycle } from '../lifecycle/service';
 import { waitReady } from './readiness';
-import { verifyTier, type CgroupMemory, type CgroupView } from './verify';
+import { verifySwap, verifyTier, type CgroupMemory, type CgroupView } from './verify';
 
 export interface MoveDeps {
   engine(): Engine;
@@ -62,17 +69,12 @@ export function hostPortOf(d: Pick<ContainerDetail, 'ports'>, port: number): num
 }
 
 /**
- * Moves `subject` from `from` to `to` (not swap: the tier manager refuses those where the host
- * cannot) and verifies it. `onVerifying` is called once the container operation is done and
- * verification starts. Throws MoveFailure.
+ * Moves `subject` from `from` to `to` and verifies it. `onVerifying` is called once the container
+ * operation is done and verification starts. Moves into swap need cgroup v2 memory.reclaim (the
+ * tier manager offers swap only where swap.ts says the host can; the container's own cgroup is
+ * checked again here, before it is touched). Throws MoveFailure.
  */
-export async function runMove(
-  deps: MoveDeps,
-  subject: MoveSubject,
-  from: Tier,
-  to: Exclude<Tier, 'swap'>,
-  onVerifying: () => void,
-): Promise<MoveResult> {
+export async function runMove(deps: MoveDeps, subject: MoveSubject, from: Tier, to: Tier, onVerifying: () => void): Promise<MoveResult> {
   const clock = deps.clock ?? Date.now;
   const engine = deps.engine();
   let containerId = subject.containerId;
@@ -97,6 +99,35 @@ export async function runMove(
       if (d.state === 'running' || d.state === 'paused' || d.state === 'restarting') throw new AppError('INTERNAL', `the container is ${d.state} after the stop`);
       after = await deps.cgroups.read(d.id);
       return verdict(verifyTier('cold', before, after), d.id, null, before, after);
+    }
+
+    if (to === 'swap') {
+      if (from === 'swap') throw new AppError('CONFLICT', `${subject.name} is in swap already`);
+      let hostPort: number | null;
+      if (from === 'cold') {
+        // Loaded first (through the gate), answering, then pushed out.
+        acted = true;
+        d = await bringUp(deps, engine, subject, containerId);
+        containerId = d.id;
+        hostPort = portOf(d);
+        await ready(deps, subject, d.id, hostPort, clock);
+      } else {
+        if (!containerId) throw new AppError('CONFLICT', `${subject.name} has no container`);
+        d = await deps.containers.inspect(engine, containerId);
+        hostPort = hostPortOf(d, subject.spec.port);
+      }
+      const refusal = await deps.cgroups.swapRefusal(d.id);
+      if (refusal) throw new AppError('UNSUPPORTED', refusal);
+      if (d.state === 'running') {
+        acted = true;
+        d = await deps.containers.operate(engine, d.id, 'pause', undefined, ACTOR);
+      } else if (d.state !== 'paused') throw new AppError('CONFLICT', `the container of ${subject.name} is ${d.state}: only a running or paused one can be pushed to swap`);
+      const paused = await deps.cgroups.read(d.id);
+      acted = true;
+      await deps.cgroups.pushToSwap(d.id);
+      onVerifying();
+      after = await deps.cgroups.read(d.id);
+      return verdict(verifySwap(paused, after), d.id, hostPort, before, after);
     }
 
     if (from === 'hot') {

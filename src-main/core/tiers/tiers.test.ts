@@ -12,7 +12,7 @@ import { launchFor, resolveSource, specAtRest, specFromRest } from './model-spec
 import { containerNameFor } from './names';
 import { scalingEventType } from './records';
 import { parseSwapTotal, swapSupport } from './swap';
-import { verifyTier } from './verify';
+import { verifySwap, verifyTier } from './verify';
 
 const GIB = 2 ** 30;
 const MIB = 2 ** 20;
@@ -24,14 +24,18 @@ describe('swap support', () => {
     expect(parseSwapTotal('MemTotal: 1 kB\n')).toBe(0);
   });
 
-  it('is supported only with swap space and cgroup v2 memory.reclaim; otherwise says why', () => {
+  it('is supported only with swap space, cgroup v2 memory.reclaim this process may write, and swap accounting not set to 0; otherwise says why', () => {
+    const v2 = { cgroupVersion: 2, swapTotalBytes: GIB, containersCgroup: '/system.slice', reclaimFile: true, reclaimWritable: true, swapMax: 'max' } as const;
     const none = swapSupport({ cgroupVersion: 1, swapTotalBytes: 0, reclaimFile: false });
     expect(none).toMatchObject({ supported: false, method: null });
     expect(none.reason).toMatch(/cgroup v1 and no swap space/);
-    expect(swapSupport({ cgroupVersion: 2, swapTotalBytes: 0, reclaimFile: true }).supported).toBe(false);
-    expect(swapSupport({ cgroupVersion: 1, swapTotalBytes: GIB, reclaimFile: false }).reason).toMatch(/lowering its memory limit, which MLEnv does not do/);
-    expect(swapSupport({ cgroupVersion: 2, swapTotalBytes: GIB, reclaimFile: false }).reason).toMatch(/without memory.reclaim/);
-    expect(swapSupport({ cgroupVersion: 2, swapTotalBytes: GIB, reclaimFile: true })).toMatchObject({ supported: true, method: 'memory.reclaim' });
+    expect(swapSupport({ ...v2, swapTotalBytes: 0 }).supported).toBe(false);
+    expect(swapSupport({ cgroupVersion: 1, swapTotalBytes: GIB, reclaimFile: false }).reason).toBe('cgroup v1: MLEnv pushes memory to swap only through cgroup v2 memory.reclaim');
+    expect(swapSupport({ ...v2, reclaimFile: false }).reason).toMatch(/without memory.reclaim/);
+    expect(swapSupport({ ...v2, swapMax: null }).reason).toMatch(/no swap accounting/);
+    expect(swapSupport({ ...v2, swapMax: 0 }).reason).toMatch(/memory.swap.max of \/system.slice is 0/);
+    expect(swapSupport({ ...v2, reclaimWritable: false }).reason).toMatch(/may not write \/system.slice\/memory.reclaim/);
+    expect(swapSupport(v2)).toMatchObject({ supported: true, method: 'memory.reclaim' });
   });
 });
 
@@ -70,6 +74,22 @@ describe('verification', () => {
     expect(verifyTier('hot', loaded, { usageBytes: MIB, freezer: 'thawed' }, 'warm').ok).toBe(false);
     expect(verifyTier('hot', loaded, { ...loaded, freezer: 'frozen' }, 'warm')).toMatchObject({ ok: false, text: 'the freezer is FROZEN, not THAWED' });
     expect(verifyTier('hot', null, null, 'cold').ok).toBe(false);
+  });
+
+  it('swap: frozen, at least half of its memory out of RAM (memory.current) and swap risen (memory.swap.current)', () => {
+    const paused = { usageBytes: 64 * MIB, swapBytes: 0, freezer: 'frozen' } as const;
+    expect(verifySwap(paused, { usageBytes: 8 * MIB, swapBytes: 56 * MIB, freezer: 'frozen' })).toEqual({
+      ok: true,
+      text: 'freezer FROZEN, 56.0 MiB of 64.0 MiB pushed out (memory.current 64.0 MiB → 8.0 MiB, memory.swap.current 0 B → 56.0 MiB)',
+    });
+    expect(verifySwap(paused, { usageBytes: 8 * MIB, swapBytes: 56 * MIB, freezer: 'thawed' })).toMatchObject({ ok: false, text: 'the freezer is THAWED, not FROZEN' });
+    // Less than half left RAM: it is a paused model that kept most of its memory.
+    expect(verifySwap(paused, { usageBytes: 40 * MIB, swapBytes: 24 * MIB, freezer: 'frozen' })).toMatchObject({ ok: false, text: expect.stringMatching(/^only 24\.0 MiB of 64\.0 MiB left RAM/) });
+    // Only cache dropped: memory.current fell, nothing reached swap.
+    expect(verifySwap(paused, { usageBytes: 8 * MIB, swapBytes: 0, freezer: 'frozen' })).toMatchObject({ ok: false, text: expect.stringMatching(/^nothing reached swap/) });
+    // A kernel that does not count the cgroup's swap cannot show it.
+    expect(verifySwap({ usageBytes: 64 * MIB, freezer: 'frozen' }, { usageBytes: 8 * MIB, freezer: 'frozen' })).toMatchObject({ ok: false, text: expect.stringMatching(/no memory\.swap\.current/) });
+    expect(verifySwap(paused, null).ok).toBe(false);
   });
 
   it('cold: its cgroup gone or empty', () => {

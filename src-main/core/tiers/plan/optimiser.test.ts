@@ -90,6 +90,15 @@ describe('planOptimise: placement', () => {
     expect(step(planOptimise(lib, limits, opts()))).toEqual(['c:hot>cold']);
   });
 
+  it('brings a model out of swap hot, never warm: paused, its pages would stay out (they come back only as it runs)', () => {
+    const withSwap = { ...limits, swapBudgetBytes: 8 * GIB, swapSupported: true };
+    // Usage 0.6: enough to come back into RAM (promoteScore 0.5), not enough to be hot (hotScore 0.8) — warm from cold.
+    expect(step(planOptimise([m4('s', { tier: 'swap', usageScore: 0.6, lastUsedAt: NOW })], withSwap, opts()))).toEqual(['s:swap>hot']);
+    expect(step(planOptimise([m4('c', { tier: 'cold', usageScore: 0.6, lastUsedAt: NOW })], withSwap, opts()))).toEqual(['c:cold>warm']);
+    expect(step(planOptimise([m4('p', { tier: 'swap', preferredTier: 'warm' })], withSwap, opts()))).toEqual(['p:swap>hot']);
+    expect(step(planOptimise([m4('p', { tier: 'cold', preferredTier: 'warm' })], withSwap, opts()))).toEqual(['p:cold>warm']);
+  });
+
   it("places a model in its preferred tier first when it fits", () => {
     const lib = [m4('fav', { tier: 'cold', preferredTier: 'warm' }), m4('a', { tier: 'hot', usageScore: 9, lastUsedAt: NOW }), m4('b', { tier: 'hot', usageScore: 8, lastUsedAt: NOW })];
     expect(step(planOptimise(lib, limits, opts()))).toEqual(['b:hot>cold', 'fav:cold>warm']);

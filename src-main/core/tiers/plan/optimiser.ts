@@ -45,6 +45,8 @@ export interface OptimisePlan extends Plan {
 
 const RANK: Record<Tier, number> = { hot: 0, warm: 1, swap: 2, cold: 3 };
 const inRam = (t: Tier) => t === 'hot' || t === 'warm';
+/** The RAM tier a model at `from` takes when `want` is warm or hot: one in swap wakes hot (paused, its pages would stay out; they come back only as it runs). */
+const intoRam = (from: Tier, want: 'hot' | 'warm'): Tier => (from === 'swap' ? 'hot' : want);
 
 interface Entry {
   m: ModelState;
@@ -65,7 +67,8 @@ interface Entry {
  * descending order of decayed usage (×(1 + hysteresis) for those already in the RAM tier) fill the
  * RAM budget (hot + warm footprints + the safety margin ≤ ramBudgetBytes): hot when their usage is
  * at least hotScore (a hot model stays hot down to hotScore ÷ (1 + hysteresis)), else warm; a model
- * out of the RAM tier only comes in with usage ≥ promoteScore, and one in it leaves below keepScore.
+ * out of the RAM tier only comes in with usage ≥ promoteScore (from swap always hot: paused, its
+ * pages would stay out), and one in it leaves below keepScore.
  * What does not fit goes to swap when supported and the swap budget has room (a model already in
  * swap stays there while it fits), else cold.
  *
@@ -113,9 +116,9 @@ export function planOptimise(models: readonly ModelState[], limits: Limits, opti
   for (const e of preferred) {
     const p = e.m.preferredTier!;
     const fp = e.m.footprintBytes;
-    if (inRam(p) && ram + fp <= ramCap) {
+    if ((p === 'hot' || p === 'warm') && ram + fp <= ramCap) {
       ram += fp;
-      e.want = p;
+      e.want = intoRam(e.m.tier, p);
     } else if (p === 'swap' && swap + fp <= swapCap) {
       swap += fp;
       e.want = 'swap';
@@ -132,7 +135,7 @@ export function planOptimise(models: readonly ModelState[], limits: Limits, opti
     if (wantsRam && ram + fp <= ramCap) {
       ram += fp;
       const hotNow = e.m.tier === 'hot' ? e.score * (1 + h) >= hotScore : e.score >= hotScore;
-      e.want = hotNow ? 'hot' : 'warm';
+      e.want = intoRam(e.m.tier, hotNow ? 'hot' : 'warm');
     } else if ((wasRam || e.m.tier === 'swap') && fp <= swapCap - swap) {
       swap += fp;
       e.want = 'swap';
