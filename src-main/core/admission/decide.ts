@@ -264,17 +264,18 @@ function memoryChecks(demand: Demand, host: HostFacts, reserved: number, stoppab
 
   const limitBytes = (total * t.memoryMaxPercent) / 100;
   const afterPct = total ? (100 * after) / total : 100;
+  const observedPct = (100 * observed) / total;
   let percent: Draft;
   if (growth === 0) {
-    percent = { id: 'memory_percent', observed: (100 * observed) / total, limit: t.memoryMaxPercent, after: (100 * observed) / total, unit: 'percent', status: 'pass', sentence: `Memory stays at ${pct((100 * observed) / total)} (limit ${pct(t.memoryMaxPercent)}): ${doing} adds none` };
+    percent = { id: 'memory_percent', observed: observedPct, limit: t.memoryMaxPercent, after: observedPct, unit: 'percent', status: 'pass', sentence: `Memory stays at ${pct(observedPct)} (limit ${pct(t.memoryMaxPercent)}): ${doing} adds none` };
   } else if (after <= limitBytes) {
-    percent = { id: 'memory_percent', observed: (100 * observed) / total, limit: t.memoryMaxPercent, after: afterPct, unit: 'percent', status: 'pass', sentence: `Memory after launch ${pct(afterPct)} (limit ${pct(t.memoryMaxPercent)}): ${parts}` };
+    percent = { id: 'memory_percent', observed: observedPct, limit: t.memoryMaxPercent, after: afterPct, unit: 'percent', status: 'pass', sentence: `Memory after launch ${pct(afterPct)} (limit ${pct(t.memoryMaxPercent)}): ${parts}` };
   } else {
     // Never: the request alone is beyond the limit on this machine (what else runs can stop; the machine cannot grow).
     const neverFits = growth > limitBytes;
     percent = {
       id: 'memory_percent',
-      observed: (100 * observed) / total,
+      observed: observedPct,
       limit: t.memoryMaxPercent,
       after: afterPct,
       unit: 'percent',
@@ -287,25 +288,18 @@ function memoryChecks(demand: Demand, host: HostFacts, reserved: number, stoppab
 
   const freeNow = total - observed;
   const freeAfter = total - after;
+  const freeFigures = { id: 'memory_free', observed: freeNow, limit: t.memoryMinFreeBytes, after: freeAfter, unit: 'bytes' } as const;
   let free: Draft;
   if (growth === 0 || freeAfter >= t.memoryMinFreeBytes) {
     free = {
-      id: 'memory_free',
-      observed: freeNow,
-      limit: t.memoryMinFreeBytes,
-      after: freeAfter,
-      unit: 'bytes',
+      ...freeFigures,
       status: 'pass',
       sentence: growth === 0 ? `${bytes(freeNow)} of memory free; ${doing} adds none` : `${bytes(freeAfter)} of memory would stay free (at least ${bytes(t.memoryMinFreeBytes)} must): ${parts}`,
     };
   } else {
     const neverFits = total - growth < t.memoryMinFreeBytes;
     free = {
-      id: 'memory_free',
-      observed: freeNow,
-      limit: t.memoryMinFreeBytes,
-      after: freeAfter,
-      unit: 'bytes',
+      ...freeFigures,
       status: 'fail',
       sentence:
         freeAfter < 0

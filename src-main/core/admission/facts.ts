@@ -1,12 +1,9 @@
 // What decide() reads: plain data, gathered by the service (host-facts.ts, running.ts, the ledger)
 // or written by hand in tests and benchmarks. Bytes are bytes, percentages 0–100, times ms since epoch.
-import type { AdmissionPolicySettings, Actor, ProjectQuota } from '@shared/contract';
+import type { AdmissionPolicySettings, AdmissionRequestSummary, Actor, ProjectQuota } from '@shared/contract';
 
 /** GPUs a container asks for or holds: a count (-1 = all; N = GPUs 0…N−1, as Docker assigns them) or device ids. */
-export interface GpuClaim {
-  count: number;
-  deviceIds: string[] | null;
-}
+export type GpuClaim = NonNullable<AdmissionRequestSummary['gpus']>;
 
 /** One GPU as the latest nvidia-smi round reported it. */
 export interface GpuFact {
@@ -85,23 +82,16 @@ export interface LedgerEntry {
   settledAt: number | null;
 }
 
-/** What is asked, normalised: a launch, or the start / unpause / restart of an existing container. */
-export interface Demand {
-  action: 'launch' | 'start' | 'unpause' | 'restart' | 'check';
-  engine: string;
-  project: string;
-  image: string | null;
-  container: { id: string; name: string } | null;
-  /** The memory limit asked for; null when none. */
-  memoryBytes: number | null;
+/**
+ * What is asked, normalised: a launch, or the start / unpause / restart of an existing container. The
+ * contract's summary of the request, with the counts decide() works on; it reports `memoryCounted` as
+ * the summary's `memoryCountedBytes`.
+ */
+export interface Demand extends Omit<AdmissionRequestSummary, 'memoryCountedBytes'> {
   /** What the host's memory grows by: the limit (or the default), 0 for a container that already holds its memory. */
   hostMemoryBytes: number;
   /** What the project's memory quota counts: the limit, or the policy's default. */
   memoryCounted: number;
-  cpus: number | null;
-  gpus: GpuClaim | null;
-  /** The compressed bytes the image's pull downloads (the registry's size: config + layers); null when unknown or when nothing is pulled. */
-  pullBytes: number | null;
   /** What the caller knew before the gate: true, the image is on the engine (nothing to pull); false, it is not; absent, unknown. */
   imagePresent?: boolean;
   /** false for a container already running or paused (unpause, restart of a running one): it is counted already. */

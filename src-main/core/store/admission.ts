@@ -22,21 +22,8 @@ export interface ReservationRow extends LedgerEntry {
 
 export type ReservationState = 'held' | 'committed' | 'released' | 'expired';
 
-export interface NewReservation {
-  decisionId: number;
-  engine: string;
-  project: string;
-  containerId: string | null;
-  name: string | null;
-  memoryBytes: number;
-  memoryCounted: number;
-  cpus: number | null;
-  gpus: GpuClaim | null;
-  newContainer: boolean;
-  ownerPid: number;
-  createdAt: number;
-  expiresAt: number;
-}
+/** A reservation to add: it starts held, with no id and nothing settled yet. */
+export type NewReservation = Omit<ReservationRow, 'id' | 'state' | 'settledAt'>;
 
 interface DecisionRow {
   id: number;
@@ -54,24 +41,8 @@ interface DecisionRow {
   reservation: ReservationState | null;
 }
 
-interface RawReservation {
-  id: number;
-  decisionId: number;
-  engine: string;
-  project: string;
-  containerId: string | null;
-  name: string | null;
-  memoryBytes: number;
-  memoryCounted: number;
-  cpus: number | null;
-  gpus: string | null;
-  newContainer: number;
-  state: ReservationState;
-  ownerPid: number;
-  createdAt: number;
-  expiresAt: number;
-  settledAt: number | null;
-}
+/** A reservation as SQLite returns it: `gpus` as JSON text, `newContainer` as 0/1, any state. */
+type RawReservation = Omit<ReservationRow, 'gpus' | 'newContainer' | 'state'> & { gpus: string | null; newContainer: number; state: ReservationState };
 
 const RESERVATION_COLUMNS = `id, decision_id AS decisionId, engine, project, container_id AS containerId, container_name AS name,
   memory_bytes AS memoryBytes, memory_counted AS memoryCounted, cpus, gpus, new_container AS newContainer, state,

@@ -1,7 +1,7 @@
 // The tiers repository: `models` (the model library), `tier_jobs` (moves), `scaling_events` (every
 // move as a record) and `tier_state` (the tier manager's limits and predictor as JSON by key).
 // Which values are valid is the tier manager's business; this file only stores and reads them.
-import type { MoveTrigger, Prediction, ScalingEvent, ScalingEventType, Tier, TierJob, TierJobState } from '@shared/contract';
+import type { Prediction, ScalingEvent, Tier, TierJob, TierJobState } from '@shared/contract';
 import type { Db } from './db';
 
 /** A models row as stored: `spec` is the JSON text of the ModelSpec at rest (secret values masked). */
@@ -20,22 +20,8 @@ export interface StoredModel {
   updatedAt: number;
 }
 
-export interface ScalingEventRecord {
-  type: ScalingEventType;
-  model: string;
-  fromTier: Tier;
-  toTier: Tier;
-  memoryBeforeBytes: number | null;
-  memoryAfterBytes: number | null;
-  reason: string;
-  trigger: MoveTrigger;
-  jobId: string | null;
-  startedAt: number;
-  finishedAt: number | null;
-  durationMs: number | null;
-  success: boolean;
-  error: string | null;
-}
+/** A scaling event to record: the contract's row before the store gives it an id. */
+export type ScalingEventRecord = Omit<ScalingEvent, 'id'>;
 
 const MODEL_COLUMNS = `name, spec, image, tier, container_id AS containerId, measured_bytes AS measuredBytes, usage_score AS usageScore,
   last_used_at AS lastUsedAt, entered_tier_at AS enteredTierAt, created_at AS createdAt, updated_at AS updatedAt`;
@@ -47,7 +33,8 @@ const EVENT_COLUMNS = `id, type, model, from_tier AS fromTier, to_tier AS toTier
 
 type JobRow = Omit<TierJob, 'prediction'> & { prediction: string | null };
 const toJob = (r: JobRow): TierJob => ({ ...r, prediction: r.prediction ? (JSON.parse(r.prediction) as Prediction) : null });
-const toEvent = (r: Omit<ScalingEvent, 'success'> & { success: number }): ScalingEvent => ({ ...r, success: r.success === 1 });
+type EventRow = Omit<ScalingEvent, 'success'> & { success: number };
+const toEvent = (r: EventRow): ScalingEvent => ({ ...r, success: r.success === 1 });
 
 export function createTiersRepository(db: Db) {
   const allModels = db.prepare(`SELECT ${MODEL_COLUMNS} FROM models ORDER BY name`);
@@ -134,7 +121,7 @@ export function createTiersRepository(db: Db) {
         args.push(filter.since);
       }
       const sql = `SELECT ${EVENT_COLUMNS} FROM scaling_events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, id DESC LIMIT ?`;
-      return (db.prepare(sql).all(...args, filter.limit) as (Omit<ScalingEvent, 'success'> & { success: number })[]).map(toEvent);
+      return (db.prepare(sql).all(...args, filter.limit) as EventRow[]).map(toEvent);
     },
 
     /** The JSON value stored under `key` (parsed), undefined when none; throws SyntaxError on a row that is not JSON. */

@@ -102,24 +102,14 @@ interface Running {
   done: Promise<TierJob>;
 }
 
-/** One model as the manager holds it. */
-interface Entry {
-  name: string;
+/** One model as the manager holds it: its stored row, with the spec parsed, and what lives only in memory. */
+interface Entry extends Omit<StoredModel, 'spec'> {
   /** With its secret values (never stored so). */
   spec: ModelSpec;
   launch: LaunchSpec;
-  image: string;
   /** Env variables whose secret values the store lost: the model cannot start until added again. */
   missingSecrets: string[];
-  tier: Tier;
-  containerId: string | null;
   hostPort: number | null;
-  measuredBytes: number | null;
-  usageScore: number;
-  lastUsedAt: number | null;
-  enteredTierAt: number;
-  createdAt: number;
-  updatedAt: number;
   /** Requests served or waiting (acquire → release). */
   holds: number;
   job: Running | null;
@@ -250,20 +240,11 @@ export function createTierManager(deps: TierManagerDeps) {
     const { spec, missing } = specFromRest(stored, secrets);
     const launch = launchFor(spec);
     return {
-      name: row.name,
+      ...row,
       spec,
       launch,
-      image: row.image,
       missingSecrets: missing,
-      tier: row.tier,
-      containerId: row.containerId,
       hostPort: null,
-      measuredBytes: row.measuredBytes,
-      usageScore: row.usageScore,
-      lastUsedAt: row.lastUsedAt,
-      enteredTierAt: row.enteredTierAt,
-      createdAt: row.createdAt,
-      updatedAt: row.updatedAt,
       holds: 0,
       job: null,
       lastFailure: null,
