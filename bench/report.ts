@@ -31,3 +31,32 @@ export function percentile(values: number[], p: number): number {
   const s = [...values].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? NaN;
 }
+
+export const median = (xs: number[]) => percentile(xs, 50);
+
+/** How long `fn` took to settle, in ms (performance.now). */
+export async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await fn();
+  return performance.now() - t0;
+}
+
+/**
+ * Interleaved rounds of two measurements: `ours` then `baseline`, each returning the ms it measured
+ * (what it does before it starts its clock is not counted), then `after` (cleanup). Runs `rounds` + 1
+ * rounds; the first warms both paths up and is dropped. Returns the ms of each kept round.
+ */
+export async function interleaved(rounds: number, run: { ours: () => Promise<number>; baseline: () => Promise<number>; after: () => Promise<void> }): Promise<{ ours: number[]; baseline: number[] }> {
+  const ours: number[] = [];
+  const baseline: number[] = [];
+  for (let i = 0; i < rounds + 1; i++) {
+    const a = await run.ours();
+    const b = await run.baseline();
+    if (i > 0) {
+      ours.push(a);
+      baseline.push(b);
+    }
+    await run.after();
+  }
+  return { ours, baseline };
+}

@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { expect, test, type APIRequestContext } from '@playwright/test';
 import type { MetricsSnapshot } from '../src-shared/contract';
+import { removeContainer } from './docker';
 import { startServe, type Served } from './serve';
 
 const IMAGE = process.env.MLENV_TEST_IMAGE ?? 'mlenv-test/busybox:latest';
@@ -15,11 +16,7 @@ test.beforeAll(async () => {
   served = await startServe();
 });
 test.afterAll(async () => {
-  try {
-    execFileSync('docker', ['rm', '-f', NAME], { stdio: 'ignore' });
-  } catch {
-    // never created, as the test expects
-  }
+  removeContainer(NAME);
   await served?.stop();
 });
 

@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import Docker from 'dockerode';
 import { expect, test } from '@playwright/test';
 import { pushLayeredImage, startRegistry } from '../src-main/test-support/registry-fixture';
+import { removeContainer } from './docker';
 import { startServe, type Served } from './serve';
 
 const IMAGE = process.env.MLENV_TEST_IMAGE ?? 'mlenv-test/busybox:latest';
@@ -14,11 +15,7 @@ test.beforeAll(async () => {
   served = await startServe();
 });
 test.afterAll(async () => {
-  try {
-    execFileSync('docker', ['rm', '-f', NAME], { stdio: 'ignore' });
-  } catch {
-    // already gone
-  }
+  removeContainer(NAME);
   await served?.stop();
 });
 
@@ -174,10 +171,6 @@ test('the launch form asks before binding the Docker socket, and Settings marks 
     await expect(engines.locator('tr', { hasText: `plain-${process.pid}` }).getByTestId('engine-insecure')).toHaveText('insecure: plain TCP');
     await expect(engines.locator('tr', { hasText: 'Local' }).getByTestId('engine-insecure')).toHaveCount(0);
   } finally {
-    try {
-      execFileSync('docker', ['rm', '-f', name], { stdio: 'ignore' });
-    } catch {
-      // never created
-    }
+    removeContainer(name);
   }
 });

@@ -11,7 +11,7 @@ import type { AdmissionGate } from '../../src-main/core/lifecycle/admission';
 import { createLifecycle } from '../../src-main/core/lifecycle/service';
 import { createApp } from '../../src-main/core/app';
 import { VERSION } from '../../src-main/version';
-import { compare, percentile, round, type BenchContext, type Figures } from '../report';
+import { compare, median, percentile, round, type BenchContext, type Figures } from '../report';
 import { ensureTestImage } from '../test-image';
 
 const IMAGE = process.env.MLENV_TEST_IMAGE ?? 'mlenv-test/busybox:latest';
@@ -167,7 +167,6 @@ async function launchFigures(ctx: BenchContext): Promise<Figures> {
     await cleanup(docker, tag);
     await app.dispose();
   }
-  const median = (xs: number[]) => percentile(xs, 50);
   const overhead = median(spent);
   return {
     'admission.launch_overhead_ms': {

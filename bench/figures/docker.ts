@@ -7,13 +7,12 @@ import { DEFAULT_ADMISSION_POLICY, DEFAULT_SETTINGS, launchSchema } from '@share
 import { createApp } from '../../src-main/core/app';
 import { evaluate, type HealthFacts } from '../../src-main/core/health/evaluate';
 import { VERSION } from '../../src-main/version';
-import { compare, percentile, round, type BenchContext, type Figures } from '../report';
+import { compare, interleaved, median, round, timed, type BenchContext, type Figures } from '../report';
 import { ensureTestImage } from '../test-image';
 
 const IMAGE = process.env.MLENV_TEST_IMAGE ?? 'mlenv-test/busybox:latest';
 const LABEL = 'io.mlenv.bench';
 const run = promisify(execFile);
-const median = (xs: number[]) => percentile(xs, 50);
 
 async function cleanup(docker: Docker, tag: string) {
   const list = await docker.listContainers({ all: true, filters: { label: [`${LABEL}=${tag}`] } });
@@ -34,22 +33,12 @@ export async function dockerFigures(ctx: BenchContext): Promise<Figures> {
   try {
     // create + start: ours (the lifecycle gate: validated spec → admit → create → start → inspect → journal) vs the CLI, interleaved.
     const rounds = ctx.quick ? 4 : 15;
-    const ours: number[] = [];
-    const cli: number[] = [];
     const spec = () => launchSchema.parse({ image: IMAGE, command: ['sleep', '300'], init: true, labels: { [LABEL]: tag } });
-    for (let i = 0; i < rounds + 1; i++) {
-      let t0 = performance.now();
-      await app.lifecycle.launch(engine, spec(), 'user');
-      const a = performance.now() - t0;
-      t0 = performance.now();
-      await run('docker', ['run', '-d', '--init', '--label', `${LABEL}=${tag}`, '--label', 'io.mlenv.managed=true', IMAGE, 'sleep', '300']);
-      const b = performance.now() - t0;
-      if (i > 0) {
-        ours.push(a); // the first round warms up both paths
-        cli.push(b);
-      }
-      await cleanup(docker, tag);
-    }
+    const { ours, baseline: cli } = await interleaved(rounds, {
+      ours: () => timed(() => app.lifecycle.launch(engine, spec(), 'user')),
+      baseline: () => timed(() => run('docker', ['run', '-d', '--init', '--label', `${LABEL}=${tag}`, '--label', 'io.mlenv.managed=true', IMAGE, 'sleep', '300'])),
+      after: () => cleanup(docker, tag),
+    });
     figures['docker.create_start_ms'] = {
       ...compare(median(ours), median(cli), 'ms', { text: 'ratio <= 1.1', met: (r) => r <= 1.1 }),
       note: `median of ${rounds} interleaved rounds; baseline: \`docker run -d --init\` of the same image (includes the CLI process, ≈ 40 ms)`,

@@ -11,7 +11,7 @@ import { createApp } from '../../src-main/core/app';
 import { gpusAnswered } from '../../src-main/core/catalog/launch';
 import { buildJupyterImage } from '../../src-main/test-support/registry-fixture';
 import { VERSION } from '../../src-main/version';
-import { compare, percentile, type BenchContext, type Figures } from '../report';
+import { compare, interleaved, median, timed, type BenchContext, type Figures } from '../report';
 import { ensureTestImage } from '../test-image';
 
 const BASE = process.env.MLENV_TEST_IMAGE ?? 'mlenv-test/busybox:latest';
@@ -20,7 +20,6 @@ const REPOSITORY = 'nvidia/pytorch';
 // A mirror that is never reached: the image is tagged under its name here, so nothing is pulled.
 const MIRROR = 'mlenv-bench.invalid:5000';
 const run = promisify(execFile);
-const median = (xs: number[]) => percentile(xs, 50);
 
 async function cleanup(docker: Docker, tag: string) {
   const ids = (await docker.listContainers({ all: true, filters: { label: [`${LABEL}=${tag}`] } })).map((c) => c.Id);
@@ -54,26 +53,18 @@ export async function launchFigures(ctx: BenchContext): Promise<Figures> {
   const figures: Figures = {};
   try {
     const rounds = ctx.quick ? 4 : 15;
-    const ours: number[] = [];
-    const cli: number[] = [];
     let flags = '';
-    for (let i = 0; i < rounds + 1; i++) {
-      let t0 = performance.now();
-      await app.launcher.launch({ repository: REPOSITORY }, 'one-click');
-      const a = performance.now() - t0;
-      // The same launch as a docker command: the plan's own line (the next free name, every flag the same).
-      const { spec } = await app.launcher.plan({ repository: REPOSITORY });
-      const args = dockerRunArgs(spec);
-      flags = args.slice(2, args.indexOf(spec.image)).filter((w) => w.startsWith('-')).join(' ');
-      t0 = performance.now();
-      await run(args[0]!, args.slice(1));
-      const b = performance.now() - t0;
-      if (i > 0) {
-        ours.push(a); // the first round warms up both paths
-        cli.push(b);
-      }
-      await cleanup(docker, tag);
-    }
+    const { ours, baseline: cli } = await interleaved(rounds, {
+      ours: () => timed(() => app.launcher.launch({ repository: REPOSITORY }, 'one-click')),
+      baseline: async () => {
+        // The same launch as a docker command: the plan's own line (the next free name, every flag the same).
+        const { spec } = await app.launcher.plan({ repository: REPOSITORY });
+        const args = dockerRunArgs(spec);
+        flags = args.slice(2, args.indexOf(spec.image)).filter((w) => w.startsWith('-')).join(' ');
+        return timed(() => run(args[0]!, args.slice(1)));
+      },
+      after: () => cleanup(docker, tag),
+    });
     figures['launch.one_click_ms'] = {
       ...compare(median(ours), median(cli), 'ms', { text: 'ratio <= 1.1', met: (r) => r <= 1.1 }),
       note: `median of ${rounds} interleaved rounds, image present, JupyterLab stand-in; baseline: \`docker run -d\` with the plan's flags (${flags}), including the CLI process${memlock === -1 ? '' : `; memlock=${memlock} (this engine cannot raise it to -1)`}`,

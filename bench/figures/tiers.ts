@@ -17,12 +17,11 @@ import { startServer } from '../../src-main/serve/server';
 import { fakeModelSpec } from '../../src-main/test-support/fake-model';
 import { VERSION } from '../../src-main/version';
 import { launchSchema } from '@shared/contract';
-import { compare, percentile, round, type BenchContext, type Figures } from '../report';
+import { compare, median, round, type BenchContext, type Figures } from '../report';
 import { ensureTestImage } from '../test-image';
 
 const IMAGE = process.env.MLENV_TEST_IMAGE ?? 'mlenv-test/busybox:latest';
 const LABEL = 'io.mlenv.bench';
-const median = (xs: number[]) => percentile(xs, 50);
 const execFileAsync = promisify(execFile);
 
 async function cleanup(docker: Docker, tag: string) {

@@ -30,8 +30,8 @@ import { createSampler } from './sampler';
 import { acquireOwner, type Owner, type OwnerClaim } from './owner';
 import { overallStatus } from './status';
 import { createBackupService } from './store/backup-service';
-import { createCatalogRepository } from './store/catalog';
-import { DB_FILE, openDatabase, openDatabaseForReading, openMemoryDatabase, type Db } from './store/db';
+import { createScratchCatalogs } from './store/catalog';
+import { DB_FILE, openDatabase, openDatabaseForReading, type Db } from './store/db';
 import { createEventLog, discardingJournal, onEngine } from './store/events';
 import { createJournalRetention } from './store/journal-retention';
 import { createRepositories } from './store/repositories';
@@ -136,7 +136,7 @@ export function createApp(config: AppConfig) {
   const journalRetention = createJournalRetention({ events, settings: () => settings.get().journal });
   // The image catalog: seeded at first start; NGC is read only when asked (catalog.refresh / catalog.tags).
   // A read-only core over a catalog never seeded reads the shipped one from a database in memory (closed with the core).
-  let shippedCatalogDb: Db | undefined;
+  const shippedCatalogs = createScratchCatalogs(config.sqliteBinding);
   const catalog = createCatalogService({
     repository: repositories.catalog,
     events,
@@ -145,7 +145,7 @@ export function createApp(config: AppConfig) {
     logins: repositories.registryLogins,
     settings: settings.slice((s) => s.catalog),
     readOnly,
-    ...(readOnly ? { scratch: () => createCatalogRepository((shippedCatalogDb = openMemoryDatabase(config.sqliteBinding))) } : {}),
+    ...(readOnly ? { scratch: shippedCatalogs.take } : {}),
   });
   // One-click launch: catalog entry + this host → a launch through the lifecycle gate.
   const launcher = createCatalogLauncher({
@@ -318,7 +318,7 @@ export function createApp(config: AppConfig) {
       // A journal sweep or a backup in flight ends before its next step; only then does the database close.
       await Promise.all([journalRetention.stop(), backups.stop(), catalog.stop()]);
       db.close();
-      shippedCatalogDb?.close();
+      shippedCatalogs.close();
       owner?.release();
     },
   };

@@ -5,8 +5,8 @@ import { DEFAULT_SETTINGS, type CatalogSettings } from '@shared/contract';
 import { createBus } from '../core/bus';
 import { createCatalogService } from '../core/catalog/service';
 import { createFileSecretStore } from '../core/docker/secrets';
-import { createCatalogRepository, type StoredCatalogImage } from '../core/store/catalog';
-import { openDatabase, openDatabaseForReading, openMemoryDatabase } from '../core/store/db';
+import { createScratchCatalogs, type StoredCatalogImage } from '../core/store/catalog';
+import { openDatabase, openDatabaseForReading } from '../core/store/db';
 import { createEventLog, discardingJournal } from '../core/store/events';
 import { createRepositories } from '../core/store/repositories';
 import { fixedSettings } from '../core/store/settings';
@@ -43,7 +43,7 @@ export function testCatalog(dir: string, t0: number, settings: Partial<CatalogSe
 export function readOnlyCatalog(dir: string, t0: number) {
   const db = openDatabaseForReading(dir);
   const repositories = createRepositories(db);
-  const scratchDbs: ReturnType<typeof openMemoryDatabase>[] = [];
+  const scratch = createScratchCatalogs();
   const catalog = createCatalogService({
     repository: repositories.catalog,
     events: discardingJournal(createEventLog(db)),
@@ -52,11 +52,7 @@ export function readOnlyCatalog(dir: string, t0: number) {
     logins: repositories.registryLogins,
     settings: fixedSettings({ ...DEFAULT_SETTINGS.catalog }),
     readOnly: true,
-    scratch: () => {
-      const scratchDb = openMemoryDatabase();
-      scratchDbs.push(scratchDb);
-      return createCatalogRepository(scratchDb);
-    },
+    scratch: scratch.take,
     now: () => t0,
     hostArchitecture: 'amd64',
   });
@@ -65,10 +61,10 @@ export function readOnlyCatalog(dir: string, t0: number) {
     repositories,
     catalog,
     /** How many times the service took its scratch repository. */
-    scratchTaken: () => scratchDbs.length,
+    scratchTaken: scratch.taken,
     close() {
       db.close();
-      for (const d of scratchDbs) d.close();
+      scratch.close();
     },
   };
 }

@@ -3,8 +3,8 @@ import { api } from '../api';
 import { FormActions } from '../components/FormActions';
 import { errorText } from '../docker/format';
 import { useLive } from '../store/live';
-import { storeNgcApiKey } from './ngc-key';
 import { catalogForm, catalogPatch, type CatalogField, type CatalogForm } from './settings-form';
+import { useNgcKeyForm } from './useNgcKeyForm';
 
 const FIELDS: [CatalogField, string, string, string?][] = [
   ['registryMirror', 'Registry mirror', 'none', 'Serves the same repositories as the registry (an air-gapped site): tag lists and pulls of NGC images go there.'],
@@ -65,24 +65,11 @@ export function CatalogSettings() {
  */
 function NgcApiKey({ registry }: { registry: string }) {
   const [set, setSet] = useState<boolean>();
-  const [key, setKey] = useState('');
-  const [state, setState] = useState<{ kind: 'idle' | 'saving' | 'saved' | 'removed' } | { kind: 'error'; message: string }>({ kind: 'idle' });
+  const { key, setKey, state, setState, save } = useNgcKeyForm(registry, () => setSet(true));
   useEffect(() => {
     api.call('catalog.status', {}).then((s) => setSet(s.apiKeySet), () => undefined);
     return api.on('catalog.status', (s) => setSet(s.apiKeySet));
   }, []);
-  const save = async (e: FormEvent) => {
-    e.preventDefault();
-    setState({ kind: 'saving' });
-    try {
-      await storeNgcApiKey(key.trim(), registry);
-      setKey('');
-      setSet(true);
-      setState({ kind: 'saved' });
-    } catch (err) {
-      setState({ kind: 'error', message: errorText(err) });
-    }
-  };
   const remove = async () => {
     try {
       await api.call('catalog.clearApiKey', {});

@@ -1,9 +1,7 @@
-import { useState, type FormEvent } from 'react';
 import { FormActions } from '../components/FormActions';
-import { errorText } from '../docker/format';
 import { useCatalogStore } from '../store/catalog';
 import { useLive } from '../store/live';
-import { storeNgcApiKey } from './ngc-key';
+import { useNgcKeyForm } from './useNgcKeyForm';
 
 /**
  * A gated repository: says "NGC sign-in required" and where the key goes. The one NGC API key serves
@@ -13,19 +11,7 @@ import { storeNgcApiKey } from './ngc-key';
 export function NgcSignIn() {
   const apiKeySet = useCatalogStore((s) => s.status?.apiKeySet);
   const registry = useLive((s) => s.settings?.catalog.registry ?? 'nvcr.io');
-  const [key, setKey] = useState('');
-  const [state, setState] = useState<{ kind: 'idle' | 'saving' | 'saved' } | { kind: 'error'; message: string }>({ kind: 'idle' });
-  const save = async (e: FormEvent) => {
-    e.preventDefault();
-    setState({ kind: 'saving' });
-    try {
-      await storeNgcApiKey(key.trim(), registry);
-      setKey('');
-      setState({ kind: 'saved' });
-    } catch (err) {
-      setState({ kind: 'error', message: errorText(err) });
-    }
-  };
+  const { key, setKey, state, save } = useNgcKeyForm(registry);
   return (
     <form className="banner warning inline ngc-sign-in" role="note" onSubmit={(e) => void save(e)} data-testid="ngc-sign-in">
       <p>

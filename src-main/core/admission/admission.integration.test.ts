@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ADMISSION_POLICY, type AdmissionDecision, type AdmissionRejectedDetails, type MetricsSnapshot, type RequestInput } from '@shared/contract';
 import type { Envelope } from '@shared/errors';
 import { realDocker, refusal, TEST_IMAGE, TEST_LABEL, tmpDataDir, waitFor } from '../../test-support';
+import { recordedDecision } from '../../test-support/admission';
 import { call, removeTestContainers, RUN, testLabels } from '../../test-support/docker-app';
 import { createApp, type App } from '../app';
 import type { HostFacts } from './facts';
@@ -37,20 +38,6 @@ function machine(totalGiB: number, usedGiB: number, o: Partial<HostFacts> = {}):
     ...o,
   };
 }
-
-/** A recorded decision as the gate writes one (for ledger rows a test puts there itself). */
-const decisionOf = (at: number): Omit<AdmissionDecision, 'id' | 'reservation'> => ({
-  admitted: true,
-  outcome: 'admitted',
-  mode: 'enforce',
-  checks: [],
-  summary: 'Admitted: every check passed',
-  wouldReject: false,
-  request: { action: 'launch', engine: 'local', project: 'default', image: TEST_IMAGE, container: null, memoryBytes: 10 * GiB, memoryCountedBytes: 10 * GiB, cpus: null, gpus: null, pullBytes: null },
-  facts: { snapshotTs: at, memory: null, cpuPercent: null, cores: null, load1: null, diskFreeBytes: null, diskMount: null, gpus: null, reservations: 0, projectUsage: { containers: 0, memoryBytes: 0, cpus: 0, gpus: 0 } },
-  actor: 'user',
-  at,
-});
 
 const sleeper = (name: string, more: Partial<RequestInput<'containers.launch'>> = {}): RequestInput<'containers.launch'> => ({
   image: TEST_IMAGE,
@@ -119,7 +106,7 @@ describe.skipIf(!docker)('admission on the real engine, with the host’s figure
     const repo = app.repositories.admission;
     const now = Date.now();
     const orphan = (ownerPid: number, expiresAt: number) =>
-      repo.reserve({ decisionId: repo.insertDecision({ ...decisionOf(now), request: { ...decisionOf(now).request, project: 'orphans' } }, 'local', 'ghost'), engine: 'local', project: 'orphans', containerId: null, name: 'ghost', memoryBytes: 10 * GiB, memoryCounted: 10 * GiB, cpus: null, gpus: null, newContainer: true, ownerPid, createdAt: now - 60_000, expiresAt });
+      repo.reserve({ decisionId: repo.insertDecision(recordedDecision(now, { project: 'orphans', memoryBytes: 10 * GiB, memoryCountedBytes: 10 * GiB }), 'local', 'ghost'), engine: 'local', project: 'orphans', containerId: null, name: 'ghost', memoryBytes: 10 * GiB, memoryCounted: 10 * GiB, cpus: null, gpus: null, newContainer: true, ownerPid, createdAt: now - 60_000, expiresAt });
     const byDeadOwner = orphan(dead, now + 3_600_000);
     const pastTtl = orphan(process.pid, now - 1);
     const c = await call(app, 'containers.launch', sleeper(`mlenv-t-adm-orphans-${RUN}`, { memory: '2g' }));

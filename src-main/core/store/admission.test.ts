@@ -5,32 +5,20 @@
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { AdmissionDecision } from '@shared/contract';
 import { tmpDataDir } from '../../test-support';
+import { recordedDecision } from '../../test-support/admission';
 import { createAdmissionRepository } from './admission';
 import { DB_FILE, openDatabase } from './db';
 
-const decision = (o: Partial<AdmissionDecision> = {}): Omit<AdmissionDecision, 'id' | 'reservation'> => ({
-  admitted: true,
-  outcome: 'admitted',
-  mode: 'enforce',
-  checks: [],
-  summary: 'Admitted: every check passed',
-  wouldReject: false,
-  request: { action: 'launch', engine: 'local', project: 'ml', image: 'busybox', container: null, memoryBytes: null, memoryCountedBytes: 1, cpus: null, gpus: null, pullBytes: null },
-  facts: { snapshotTs: 1, memory: null, cpuPercent: null, cores: null, load1: null, diskFreeBytes: null, diskMount: null, gpus: null, reservations: 0, projectUsage: { containers: 0, memoryBytes: 0, cpus: 0, gpus: 0 } },
-  actor: 'user',
-  at: 1000,
-  ...o,
-});
+const decision = (at = 1000) => recordedDecision(at, { project: 'ml' });
 const reservation = (decisionId: number, o = {}) => ({ decisionId, engine: 'local', project: 'ml', containerId: null, name: 'nb', memoryBytes: 5, memoryCounted: 5, cpus: 1, gpus: { count: 1, deviceIds: null }, newContainer: true, ownerPid: process.pid, createdAt: 1000, expiresAt: 9000, ...o });
 
 describe('the admission repository', () => {
   it('records decisions and reads them back newest first, by outcome, project, actor, container and time, with their reservation', () => {
     const db = openDatabase(tmpDataDir());
     const repo = createAdmissionRepository(db);
-    const a = repo.insertDecision(decision({ at: 1000 }), 'local');
-    const b = repo.insertDecision(decision({ at: 2000, admitted: false, outcome: 'rejected', actor: 'cli', request: { ...decision().request, project: 'web' } }), 'local');
+    const a = repo.insertDecision(decision(1000), 'local');
+    const b = repo.insertDecision(recordedDecision(2000, { project: 'web' }, { admitted: false, outcome: 'rejected', actor: 'cli' }), 'local');
     const r = repo.reserve(reservation(a));
     repo.bind(a, r, 'f'.repeat(64), 'nb');
     expect(repo.decisions({ limit: 10 }).map((d) => [d.id, d.outcome, d.reservation])).toEqual([

@@ -3,7 +3,7 @@
 // state (catalog_meta) and the cache of NGC and registry answers (api_cache). Every statement on those
 // tables is here; catalog_fts is written in the same transaction as the row it indexes.
 import type { Architecture, CatalogCategory, CatalogImage, CatalogMatch, CatalogSource, CatalogVariant, CatalogVersion } from '@shared/contract';
-import type { Db } from './db';
+import { openMemoryDatabase, type Db } from './db';
 
 /** A catalog entry as stored: CatalogImage without pullName (it follows the mirror setting, so it is made when read). */
 export interface StoredCatalogImage extends Omit<CatalogImage, 'pullName'> {
@@ -345,3 +345,23 @@ export function createCatalogRepository(db: Db) {
   };
 }
 export type CatalogRepository = ReturnType<typeof createCatalogRepository>;
+
+/**
+ * Scratch catalog repositories for a read-only core (CatalogServiceDeps.scratch): each `take()` opens an
+ * empty database of the schema in memory (openMemoryDatabase, `nativeBinding` as there); `close()` closes
+ * every one taken, `taken()` counts them.
+ */
+export function createScratchCatalogs(nativeBinding?: string) {
+  const dbs: Db[] = [];
+  return {
+    take(): CatalogRepository {
+      const db = openMemoryDatabase(nativeBinding);
+      dbs.push(db);
+      return createCatalogRepository(db);
+    },
+    taken: (): number => dbs.length,
+    close(): void {
+      for (const db of dbs) db.close();
+    },
+  };
+}
