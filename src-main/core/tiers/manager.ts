@@ -33,6 +33,8 @@ import type {
 import { AppError, isAppError, type ErrorCode } from '@shared/errors';
 import { formatBytes } from '@shared/units';
 import type { Bus } from '../bus';
+import { every, type Loop } from '../every';
+import { fireAndForget } from '../fire-and-forget';
 import type { DockerService } from '../docker/service';
 import type { SecretStore } from '../docker/secrets';
 import type { Lifecycle } from '../lifecycle/service';
@@ -134,7 +136,7 @@ export function createTierManager(deps: TierManagerDeps) {
   let predictor: PredictorState = loadPredictor();
   let lastMoveAt = 0;
   let closing = false;
-  let idleTimer: NodeJS.Timeout | undefined;
+  let idleLoop: Loop | undefined;
   let unsubscribeDocker: (() => void) | undefined;
   /** Moves finished or started since a container was inspected (a stale inspect must not overwrite a move's outcome). */
   let generation = 0;
@@ -883,17 +885,13 @@ export function createTierManager(deps: TierManagerDeps) {
     setTimeout(() => {
       resyncQueued = false;
       if (closing) return;
-      reconcile().catch((e: unknown) => log.warn('tiers: reading the model containers back failed', { message: (e as Error).message }));
+      fireAndForget(reconcile(), 'tiers: reading the model containers back', deps.events);
     }, 200).unref();
   }
 
   function tick(): void {
-    try {
-      demoteIdle(clock());
-      for (const e of entries.values()) if (e.dirty) persist(e);
-    } catch (e) {
-      log.warn('tiers: idle check failed', { message: (e as Error).message });
-    }
+    demoteIdle(clock());
+    for (const e of entries.values()) if (e.dirty) persist(e);
   }
 
   return {
@@ -905,16 +903,15 @@ export function createTierManager(deps: TierManagerDeps) {
       });
       // Up to 3 s: an engine that does not answer must not hold the app's start (an event reconciles later).
       await Promise.race([ready(), new Promise((r) => setTimeout(r, 3000).unref())]);
-      const every = deps.idleCheckMs ?? 15_000;
-      if (every > 0) {
-        idleTimer = setInterval(tick, every);
-        idleTimer.unref();
+      const everyMs = deps.idleCheckMs ?? 15_000;
+      if (everyMs > 0) {
+        idleLoop = every(everyMs, tick, { what: 'tiers: idle check', journal: deps.events });
       }
     },
     /** Stops idle demotion, lets moves under way finish (up to `graceMs`), and stores usage. */
     async dispose(graceMs = 10_000): Promise<void> {
       closing = true;
-      if (idleTimer) clearInterval(idleTimer);
+      await idleLoop?.dispose();
       unsubscribeDocker?.();
       notify();
       const running = [...entries.values()].map((e) => e.job?.done).filter((p): p is Promise<TierJob> => p !== undefined);
