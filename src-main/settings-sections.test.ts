@@ -5,13 +5,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const ROOT = path.resolve(__dirname, '../..');
+const ROOT = path.resolve(__dirname, '..');
+const PAGES = path.join(ROOT, 'src-renderer/pages');
 const read = (file: string) => readFileSync(file, 'utf8');
 
 /** The titles of the sections Settings.tsx renders. */
 function sectionTitles(): string[] {
-  const settings = path.join(__dirname, 'Settings.tsx');
-  const files = [...read(settings).matchAll(/^import \{ \w+ \} from '(\.[^']+)';$/gm)].map((m) => `${path.resolve(__dirname, m[1]!)}.tsx`);
+  const settings = path.join(PAGES, 'Settings.tsx');
+  const files = [...read(settings).matchAll(/^import \{ \w+ \} from '(\.[^']+)';$/gm)].map((m) => `${path.resolve(PAGES, m[1]!)}.tsx`);
   return files.flatMap((f) => {
     const text = read(f);
     return [...text.matchAll(/<h3>([^<{]+)<\/h3>|<NumberSettings title="([^"]+)"/g)].map((m) => (m[1] ?? m[2])!.trim());
