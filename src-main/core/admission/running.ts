@@ -16,7 +16,7 @@ interface EngineState {
   containers: RunningContainer[];
   dockerRoot: string | null;
   defaultRuntime: string | null;
-  /** What each container was given, by id: a container's limits do not change while it runs (docker update aside, caught by the audit's full refresh). */
+  /** What each container was given, by id: a container's limits do not change while it runs (`docker update` aside: its update event drops the entry, see `changed`). */
   given: Map<string, Omit<RunningContainer, 'state'>>;
   refreshing: Promise<void> | null;
   /** A change arrived during a refresh: run another after it. */
@@ -104,6 +104,10 @@ export function createRunningList(opts: { now?: () => number } = {}) {
 
   return {
     refresh,
+    /** Container `id` of `engineId` may have been given something else (`docker update`): the next refresh inspects it again. */
+    changed(engineId: string, id: string): void {
+      engines.get(engineId)?.given.delete(id);
+    },
     /** The list as last refreshed (asOf null before the first answer). */
     get(engineId: string): RunningFacts {
       const s = engines.get(engineId);

@@ -259,7 +259,7 @@ export function createAdmission(opts: AdmissionOptions) {
     const findings = [];
     for (const engine of engines.all()) {
       if (engine.monitor.get().state !== 'connected') continue;
-      await running.refresh(engine, true);
+      await running.refresh(engine); // the list anew; each container inspected once (again after its update event)
       const list = running.get(engine.id);
       if (list.asOf === null) continue;
       const host = hostFor(engine, clock(), p);
@@ -377,7 +377,9 @@ export function createAdmission(opts: AdmissionOptions) {
       offs.push(
         bus.on('containers.changed', (c) => {
           const engine = engines.all().find((e) => e.id === c.engine);
-          if (engine) fireAndForget(running.refresh(engine), 'admission: refreshing the running list', events);
+          if (!engine) return;
+          if (c.action === 'update') running.changed(engine.id, c.id); // `docker update`: its limits are inspected again
+          fireAndForget(running.refresh(engine), 'admission: refreshing the running list', events);
         }),
       );
       for (const engine of engines.all()) fireAndForget(running.refresh(engine), 'admission: refreshing the running list', events);

@@ -84,6 +84,8 @@ export function createDockerService(opts: {
     sampleStats: (ts: number): ContainerStats[] => stats.sample(ts),
     /** Told of every Docker event about a managed container, after it is journaled. */
     onDockerEvent: (fn: (e: DockerEvent, engine: Engine) => void): (() => void) => watches.onDockerEvent(fn),
+    /** Told each time an engine's events stream (re)opens (at the start, after an outage): what may have been missed is read again then. */
+    onEventsOpened: (fn: (engine: Engine) => void): (() => void) => watches.onEventsOpened(fn),
     isWatching: (engineId = LOCAL_ENGINE) => watches.isWatching(engineId),
     start() {
       engines.start();

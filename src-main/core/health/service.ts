@@ -1,6 +1,17 @@
-// Judges every managed container each check interval (and at once on die / oom / start events),
-// raises alerts on state changes, stores snapshots every snapshot interval and trims them.
-import type { Alert, ContainerHealth, HealthReport, HealthSettings, HealthState } from '@shared/contract';
+// Judges every managed container and raises alerts on state changes; stores snapshots every
+// snapshot interval and trims them. What a verdict rests on changes in two ways, and each is followed
+// the cheap way:
+// - the container's own state (running / exited / OOM-killed / restart count / Docker HEALTHCHECK
+//   status, its ports and probe label) changes only with a Docker event (die, oom, start, restart,
+//   health_status, pause, unpause, rename): each such event inspects that one container. Every
+//   managed container is listed and inspected when an engine's event stream (re)opens — at start and
+//   after an outage, when events may have been missed — and, as a safety net, every
+//   FULL_CHECK_EVERY check intervals;
+// - its figures (CPU and memory % from the container stats, restarts within the window as time
+//   passes, the probe's answer) change without events: each check interval re-judges every known
+//   container from what it knows, without asking the engine, probes those with a probe label and
+//   inspects only those with a Docker HEALTHCHECK (their status also comes by health_status events).
+import type { Alert, ContainerDetail, ContainerHealth, HealthReport, HealthSettings, HealthState } from '@shared/contract';
 import { AppError } from '@shared/errors';
 import type { Bus } from '../bus';
 import { containerHandle } from '../docker/container-handle';
@@ -17,14 +28,30 @@ import type { HealthSnapshotRepository } from '../store/health-snapshots';
 import type { SettingsSlice } from '../store/settings';
 import { evaluate } from './evaluate';
 import { probeHttp, probeTcp } from './probe';
+import { restartsInWindow, withRestartCount, type RestartObservation } from './restarts';
 
 const LEVEL: Record<HealthState, Alert['level']> = { critical: 'critical', warning: 'warning', healthy: 'info', stopped: 'info' };
+
+/** Every this many check intervals, every managed container is listed and inspected again (a safety net under the events). */
+export const FULL_CHECK_EVERY = 30;
+
+/** The events after which a container's inspect data may differ (its state, restart count, health status, name). */
+const REINSPECT_ON = new Set(['die', 'oom', 'start', 'restart', 'health_status', 'pause', 'unpause', 'rename']);
+
+/** What the last inspect of a managed container said, as its verdicts need it. */
+interface Known {
+  engine: Engine;
+  d: ContainerDetail;
+  probeSpec: ProbeSpec | null;
+  probeProblem: string | null;
+}
 
 /** `snapshots`: where verdicts are kept for the report's history; `events`: the journal (alerts are rows, and it tells a stop on purpose). */
 export function createHealthService(opts: { snapshots: HealthSnapshotRepository; bus: Bus; events: EventLog; docker: DockerService; settings: SettingsSlice<HealthSettings> }) {
   const { snapshots, bus, events, docker } = opts;
   const current = new Map<string, ContainerHealth>();
-  const restarts = new Map<string, { ts: number; count: number }[]>();
+  const known = new Map<string, Known>();
+  const restarts = new Map<string, RestartObservation[]>();
   const alerts: Alert[] = [];
   let checkLoop: Loop | undefined;
   let snapLoop: Loop | undefined;
@@ -33,6 +60,7 @@ export function createHealthService(opts: { snapshots: HealthSnapshotRepository;
   /** Set for good by stop(): judgements still in flight must not write afterwards. */
   let stopped = false;
   let checking: Promise<void> | undefined;
+  let ticks = 0;
 
   const probeHost = (e: Engine) => {
     const h = e.monitor.get().host;
@@ -40,22 +68,24 @@ export function createHealthService(opts: { snapshots: HealthSnapshotRepository;
     return m ? m[1]! : '127.0.0.1';
   };
 
+  function forget(id: string) {
+    current.delete(id);
+    known.delete(id);
+    restarts.delete(id);
+  }
+
+  /** Inspects `id` on `engine` and judges it; null (and forgotten) when it is gone or not managed. */
   async function judge(engine: Engine, id: string): Promise<ContainerHealth | null> {
-    const s = opts.settings.get();
     let info;
     try {
       info = await containerHandle(engine, id).inspect();
     } catch {
-      current.delete(id);
+      forget(id);
       return null;
     }
     const d = detailFromInspect(info, engine.id);
     if (!d.managed) return null;
-    const now = Date.now();
-    const hist = (restarts.get(d.id) ?? []).filter((r) => r.ts >= now - s.restartWindowMinutes * 60_000);
-    hist.push({ ts: now, count: d.restartCount });
-    restarts.set(d.id, hist);
-    const st = docker.stats.get(d.id);
+    if (stopped) return null;
     let probeSpec: ProbeSpec | null = null;
     let probeProblem: string | null = null;
     try {
@@ -63,6 +93,17 @@ export function createHealthService(opts: { snapshots: HealthSnapshotRepository;
     } catch (e) {
       probeProblem = `probe label invalid: ${(e as Error).message}`;
     }
+    const k: Known = { engine, d, probeSpec, probeProblem };
+    known.set(d.id, k);
+    const s = opts.settings.get();
+    restarts.set(d.id, withRestartCount(restarts.get(d.id) ?? [], Date.now(), d.restartCount, s.restartWindowMinutes * 60_000));
+    return judgeKnown(k);
+  }
+
+  /** Judges a container from its last inspect, its newest stats and (with a probe label) a probe now. */
+  async function judgeKnown(k: Known): Promise<ContainerHealth | null> {
+    const s = opts.settings.get();
+    const { d, probeSpec, engine } = k;
     let probe = null;
     if (probeSpec && d.state === 'running') {
       const bound = d.ports.find((p) => p.containerPort === probeSpec.port && p.hostPort);
@@ -71,19 +112,24 @@ export function createHealthService(opts: { snapshots: HealthSnapshotRepository;
         probe = probeSpec.kind === 'http' ? await probeHttp(host, bound.hostPort, probeSpec.path, s.probeTimeoutMs) : await probeTcp(host, bound.hostPort, s.probeTimeoutMs);
       }
     }
-    if (stopped) return null; // the app shut down while we were asking the engine: the database is closing
+    // The app shut down while we were asking, or the container went meanwhile: the database may be closing, the verdict is moot.
+    if (stopped || known.get(d.id) !== k) return null;
+    const now = Date.now();
+    const running = d.state === 'running';
+    const st = running ? docker.stats.get(d.id) : undefined;
     const v = evaluate(
       {
         state: d.state,
         exitCode: d.exitCode,
         oomKilled: d.oomKilled,
-        stoppedOnPurpose: !d.oomKilled && events.stoppedOnPurposeSince(d.id, d.startedAt ?? 0),
-        restartsInWindow: hist[hist.length - 1]!.count - hist[0]!.count,
+        // Read from the journal only where the verdict uses it (a container that is not running).
+        stoppedOnPurpose: !running && d.state !== 'paused' && d.state !== 'restarting' && !d.oomKilled && events.stoppedOnPurposeSince(d.id, d.startedAt ?? 0),
+        restartsInWindow: restartsInWindow(restarts.get(d.id) ?? [], now, s.restartWindowMinutes * 60_000),
         dockerHealth: d.dockerHealth,
-        cpuPercent: d.state === 'running' ? (st?.cpuPercent ?? null) : null,
-        memoryPercent: d.state === 'running' ? (st?.memoryPercent ?? null) : null,
+        cpuPercent: st?.cpuPercent ?? null,
+        memoryPercent: st?.memoryPercent ?? null,
         probe,
-        probeProblem,
+        probeProblem: k.probeProblem,
       },
       s,
     );
@@ -121,6 +167,7 @@ export function createHealthService(opts: { snapshots: HealthSnapshotRepository;
     bus.emit('alerts.raised', alert);
   }
 
+  /** Lists and inspects every managed container of every connected engine now, and judges each (`mlenv health`, engine (re)connects, the safety net). */
   async function checkAll(): Promise<void> {
     if (checking) return checking;
     checking = (async () => {
@@ -136,10 +183,25 @@ export function createHealthService(opts: { snapshots: HealthSnapshotRepository;
           for (const h of current.values()) if (h.engine === engine.id) seen.add(h.id); // keep what we knew
         }
       }
-      for (const id of [...current.keys()]) if (!seen.has(id)) current.delete(id);
+      for (const id of [...current.keys()]) if (!seen.has(id)) forget(id);
       bus.emit('health.changed', [...current.values()]);
     })().finally(() => (checking = undefined));
     return checking;
+  }
+
+  /**
+   * One check interval: every known container judged again from what is known (no engine request),
+   * with its probe run where it has one; a container with a Docker HEALTHCHECK inspected again; every
+   * FULL_CHECK_EVERY-th interval a full checkAll. Containers of an engine that is no longer connected
+   * are dropped (checkAll finds them again when its events reopen).
+   */
+  async function tick(): Promise<void> {
+    if (++ticks % FULL_CHECK_EVERY === 0) return checkAll();
+    if (checking) return checking;
+    const connected = new Set(docker.engines.all().filter((e) => e.monitor.get().state === 'connected').map((e) => e.id));
+    for (const [id, k] of [...known]) if (!connected.has(k.engine.id)) forget(id);
+    await Promise.all([...known.values()].map((k) => (k.d.dockerHealth !== null && k.d.state === 'running' ? judge(k.engine, k.d.id) : judgeKnown(k))));
+    if (!stopped) bus.emit('health.changed', [...current.values()]);
   }
 
   function snapshot(now = Date.now()) {
@@ -152,17 +214,23 @@ export function createHealthService(opts: { snapshots: HealthSnapshotRepository;
   }
 
   const offEvents = docker.onDockerEvent((e, engine) => {
-    const action = e.Action.split(':')[0]!;
+    const action = e.Action.split(':')[0]!.trim();
     if (action === 'destroy') {
-      current.delete(e.Actor.ID);
+      forget(e.Actor.ID);
       bus.emit('health.changed', [...current.values()]);
-    } else if (['die', 'oom', 'start', 'health_status', 'pause', 'unpause'].includes(action)) {
+    } else if (REINSPECT_ON.has(action)) {
       fireAndForget(
-        judge(engine, e.Actor.ID).then(() => bus.emit('health.changed', [...current.values()])),
+        judge(engine, e.Actor.ID).then(() => {
+          if (!stopped) bus.emit('health.changed', [...current.values()]);
+        }),
         `health check of container ${e.Actor.ID.slice(0, 12)} on its ${action} event`,
         events,
       );
     }
+  });
+  // An engine's events (re)opened: at start, or after an outage in which events may have been lost.
+  const offOpened = docker.onEventsOpened(() => {
+    if (running) fireAndForget(checkAll(), 'health check after the engine events opened', events);
   });
 
   /** The verdict on `id` (a full id, a name or an id prefix): the current one, else judged now on every engine. NOT_FOUND when no managed container matches. */
@@ -199,7 +267,7 @@ export function createHealthService(opts: { snapshots: HealthSnapshotRepository;
       running = true;
       fireAndForget(checkAll(), 'first health check', events);
       const s = opts.settings.get();
-      checkLoop = every(s.checkIntervalSeconds * 1000, checkAll, { what: 'timed health check', journal: events });
+      checkLoop = every(s.checkIntervalSeconds * 1000, tick, { what: 'timed health check', journal: events });
       snapLoop = every(s.snapshotIntervalSeconds * 1000, () => snapshot(), {
         what: 'health snapshot',
         onError: (e) => log.warn('health snapshot failed', { message: (e as Error).message }),
@@ -215,6 +283,7 @@ export function createHealthService(opts: { snapshots: HealthSnapshotRepository;
       running = false;
       stopped = true;
       offEvents();
+      offOpened();
       offSettings?.();
       await Promise.all([checkLoop?.dispose(), snapLoop?.dispose()]);
       checkLoop = snapLoop = undefined;
