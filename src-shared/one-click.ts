@@ -3,7 +3,8 @@
 // print the same advice on start: `--gpus all --ipc=host --ulimit memlock=-1 --ulimit stack=67108864`).
 // Pure: the main process gathers the facts (sampler, engine, settings, the catalog) and runs the result
 // through the lifecycle gate; the renderer may call it to preview.
-import type { Architecture, CatalogImage, CatalogVersion, LaunchOverrides } from './contract/catalog';
+import type { Architecture, CatalogImage, CatalogVersion } from './contract/catalog';
+import type { LaunchOverrides } from './contract/catalog-launch';
 import { launchSchema, type LaunchInput, type LaunchSpec } from './contract/containers';
 import { AppError } from './errors';
 import { LABEL_CATALOG } from './labels';

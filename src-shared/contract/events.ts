@@ -2,7 +2,8 @@
 // connection subscribed to them (`events.subscribe`); a few belong to one connection only.
 import { admissionEvents } from './admission';
 import { backupsEvents } from './backups';
-import { catalogEvents, catalogLaunchEvents } from './catalog';
+import { catalogEvents } from './catalog';
+import { catalogLaunchEvents } from './catalog-launch';
 import { containersEvents } from './containers';
 import type { EventDef } from './define';
 import { engineEvents, enginesEvents } from './engine';

@@ -254,9 +254,11 @@ describe.skipIf(!docker)('admission on this machine’s own sampled figures', ()
     const name = `mlenv-t-adm-real-${RUN}`;
     const r = await app.router.dispatch('containers.launch', sleeper(name, { memory: `${gib}g` }));
     const decision = rejected(r);
-    expect(decision.checks[0]).toMatchObject({ id: 'memory_percent', status: 'fail' });
-    expect(decision.checks[0]!.sentence).toMatch(new RegExp(`^Memory would reach [\\d.]+ % \\(limit 85 %\\): [\\d.]+ [GM]iB in use \\+ ${gib} GiB requested of [\\d.]+ GiB$`));
-    expect(decision.checks[0]!.remedy).toMatch(/lower the memory to [\d.]+ [GM]iB/);
+    // Which memory check ranks first depends on this machine's live figures (memory_free can never fit when little is in use): the ranking is decide()'s unit tests' subject.
+    const memoryCheck = (checks: typeof decision.checks) => checks.find((c) => c.id === 'memory_percent');
+    expect(memoryCheck(decision.checks)).toMatchObject({ id: 'memory_percent', status: 'fail' });
+    expect(memoryCheck(decision.checks)!.sentence).toMatch(new RegExp(`^Memory would reach [\\d.]+ % \\(limit 85 %\\): [\\d.]+ [GM]iB in use \\+ ${gib} GiB requested of [\\d.]+ GiB$`));
+    expect(memoryCheck(decision.checks)!.remedy).toMatch(/lower the memory to [\d.]+ [GM]iB/);
     expect(await d.listContainers({ all: true, filters: { name: [`^/${name}$`] } })).toHaveLength(0);
 
     await call(app, 'admission.setPolicy', { patch: { mode: 'audit' } });
@@ -264,7 +266,7 @@ describe.skipIf(!docker)('admission on this machine’s own sampled figures', ()
     expect(c).toMatchObject({ state: 'running', memory: gib * GiB });
     const [admitted] = await call(app, 'admission.decisions', { container: name, limit: 1 });
     expect(admitted).toMatchObject({ admitted: true, outcome: 'violation', mode: 'audit', wouldReject: true, reservation: 'committed' });
-    expect(admitted!.checks[0]).toMatchObject({ id: 'memory_percent', status: 'fail', mode: 'audit' });
+    expect(memoryCheck(admitted!.checks)).toMatchObject({ id: 'memory_percent', status: 'fail', mode: 'audit' });
     const violations = await call(app, 'events.list', { type: 'admission.violation' });
     expect(violations).toEqual([expect.objectContaining({ container: name, actor: 'user', outcome: 'error', error: admitted!.summary })]);
     expect((await call(app, 'admission.decisions', { outcome: 'rejected', limit: 10 })).map((x) => x.request.memoryBytes)).toEqual([gib * GiB]);

@@ -2,7 +2,8 @@
 // sentence and what to stop or lower; every mode; the ledger's reservations; the ranking.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ADMISSION_POLICY, type AdmissionCheckId, type AdmissionPolicySettings } from '@shared/contract';
-import { decide, pullDiskBytes } from './decide';
+import { decide } from './decide';
+import { pullDiskBytes } from './host-checks';
 import type { DecideInput, Demand, GpuFact, HostFacts, LedgerEntry, RunningContainer } from './facts';
 
 const MiB = 1024 ** 2;

@@ -20,7 +20,7 @@ import { FAKE_JUPYTER_TOKEN, pushJupyterImage, startRegistry } from '../../test-
 import type { App } from '../app';
 import { memlockMax, readEngineLimits } from '../docker/engine-limits';
 import { engineTransport } from '../docker/engine-registry';
-import { pullDiskBytes } from '../admission/decide';
+import { pullDiskBytes } from '../admission/host-checks';
 import { bytes } from '../admission/words';
 import { gpusAnswered } from './launch';
 

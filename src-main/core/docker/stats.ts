@@ -3,6 +3,7 @@
 // sample, because one-shot reads and first samples carry zero precpu_stats.
 import type { Readable } from 'node:stream';
 import type { ContainerStats } from '@shared/contract';
+import type { StatsSubject } from '../cgroup/figures';
 import { containerHandle } from './container-handle';
 import type { Engine } from './engine-registry';
 import { fireAndForget } from '../fire-and-forget';
@@ -39,16 +40,8 @@ interface Prev {
   wr: number | null;
 }
 
-export interface StatsTarget {
-  id: string;
-  name: string;
-  project: string | null;
-  /** CPUs the container may use (NanoCpus / 1e9), or null when unlimited. */
-  cpuLimit: number | null;
-  /** The container's own memory limit, or null when unlimited. */
-  memoryLimit: number | null;
-  restartCount?: number;
-  oomKilled?: boolean;
+/** A followed container: its identity and limits (core/cgroup's StatsSubject), and where its cgroup is found. */
+export interface StatsTarget extends StatsSubject {
   /** Its init process (`State.Pid`): where a local container's cgroup and network counters are found (core/cgroup). */
   pid?: number | null;
   /** `HostConfig.CgroupParent`, for finding its cgroup without a pid. */

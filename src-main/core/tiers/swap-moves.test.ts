@@ -21,7 +21,8 @@ import { openDatabase } from '../store/db';
 import { createEventLog } from '../store/events';
 import { createRepositories } from '../store/repositories';
 import { createCgroupView } from './cgroup-view';
-import { createTierManager, type TierManager, type TierManagerDeps } from './manager';
+import type { TierManagerDeps } from './entry';
+import { createTierManager, type TierManager } from './manager';
 import { LABEL_MODEL } from './names';
 import { hostSwapFacts, hostSwapTotal, swapSupport } from './swap';
 
